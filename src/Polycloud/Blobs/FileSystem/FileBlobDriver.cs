@@ -1,0 +1,646 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Polycloud.Blobs.Drivers;
+
+#pragma warning disable CA5351 // MD5 is the content checksum blob services use (Content-MD5), not a security primitive.
+
+namespace Polycloud.Blobs.FileSystem;
+
+/// <summary>
+/// Blobs as files under a root directory: the embedded, durable default. Opened as <c>file:///path</c>
+/// (add <c>?create=true</c> to create the directory).
+/// </summary>
+/// <remarks>
+/// <para>Keys never escape the root: each '/'-separated segment is percent-encoded (so "..", "\", NUL-free control
+/// characters and leading dots cannot name anything outside), and each blob is one file ending in <c>.blob</c>.</para>
+/// <para>Writes are atomic: content goes to a temporary file under <c>.polycloud-tmp</c>, is flushed to disk, and is
+/// renamed over the destination, so a reader sees the old blob or the new one, never a torn one. Properties, metadata
+/// and the ETag are stored inside the same file (a trailer after the content), so they survive restarts and can never
+/// disagree with the content. Writers are serialized with an exclusive lock file, which makes conditional writes
+/// correct across processes too.</para>
+/// </remarks>
+public sealed class FileBlobDriver : IBlobDriver
+{
+    private const string BlobSuffix = ".blob";
+    private const string TempDirectoryName = ".polycloud-tmp";
+    private const int TrailerFooterLength = 12; // int32 trailer length + 8-byte magic
+    private static readonly byte[] Magic = "PCBLOB1\n"u8.ToArray();
+    private static readonly BlobCapabilities FileCapabilities = new() { SignedUrls = false, ConditionalWrites = true, ContentMD5 = true };
+
+    private readonly string _root;
+    private readonly string _tempDirectory;
+    private readonly string _lockPath;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    /// <summary>Opens a directory as a bucket.</summary>
+    /// <param name="rootDirectory">The directory that holds the blobs.</param>
+    /// <param name="createIfMissing">Create the directory when it does not exist; otherwise a missing directory is an error.</param>
+    public FileBlobDriver(string rootDirectory, bool createIfMissing = false)
+    {
+        if (string.IsNullOrWhiteSpace(rootDirectory))
+        {
+            throw CloudException.InvalidArgument(nameof(rootDirectory), "a root directory is required.");
+        }
+
+        _root = Path.GetFullPath(rootDirectory);
+        if (!Directory.Exists(_root))
+        {
+            if (!createIfMissing)
+            {
+                throw new CloudException(CloudErrorCode.NotFound, $"file: the directory '{_root}' does not exist; create it, or open 'file://{_root}?create=true'.", "file");
+            }
+
+            Directory.CreateDirectory(_root);
+        }
+
+        _tempDirectory = Path.Combine(_root, TempDirectoryName);
+        Directory.CreateDirectory(_tempDirectory);
+        _lockPath = Path.Combine(_tempDirectory, "write.lock");
+        BucketName = Path.GetFileName(_root.TrimEnd(Path.DirectorySeparatorChar)) is { Length: > 0 } n ? n : _root;
+    }
+
+    /// <inheritdoc/>
+    public string ProviderName => "file";
+
+    /// <inheritdoc/>
+    public string BucketName { get; }
+
+    /// <summary>The root directory.</summary>
+    public string RootDirectory => _root;
+
+    /// <inheritdoc/>
+    public BlobCapabilities Capabilities => FileCapabilities;
+
+    /// <inheritdoc/>
+    public async Task<BlobWriteResult> UploadAsync(string key, Stream content, BlobUploadOptions options, CancellationToken cancellationToken)
+    {
+        string path = PathFor(key);
+        string temp = NewTempPath();
+        try
+        {
+            byte[] md5;
+            long size;
+            var trailer = new Trailer();
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+                byte[] buffer = new byte[81920];
+                size = 0;
+                int n;
+                while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                    size += n;
+                }
+
+                md5 = hash.GetHashAndReset();
+                CheckMd5(key, options, md5);
+                Fill(trailer, options, md5, size);
+                await WriteTrailerAsync(file, trailer, cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+
+            return await CommitAsync(temp, path, key, options.Condition, trailer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<BlobWriteResult> UploadAsync(string key, BinaryData content, BlobUploadOptions options, CancellationToken cancellationToken)
+    {
+        string path = PathFor(key);
+        string temp = NewTempPath();
+        try
+        {
+            byte[] md5 = MD5.HashData(content.ToMemory().Span);
+            CheckMd5(key, options, md5);
+            var trailer = new Trailer();
+            Fill(trailer, options, md5, content.Length);
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                await file.WriteAsync(content.ToMemory(), cancellationToken).ConfigureAwait(false);
+                await WriteTrailerAsync(file, trailer, cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+
+            return await CommitAsync(temp, path, key, options.Condition, trailer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<BlobDownload> OpenReadAsync(string key, BlobRange range, CancellationToken cancellationToken)
+    {
+        var file = OpenBlobFile(key);
+        try
+        {
+            var (trailer, size) = await ReadTrailerAsync(file, key, cancellationToken).ConfigureAwait(false);
+            long offset = Math.Min(range.Offset, size);
+            long length = Math.Min(range.Length ?? long.MaxValue, size - offset);
+            file.Position = offset;
+            var lastModified = File.GetLastWriteTimeUtc(file.SafeFileHandle);
+            return new BlobDownload(new BoundedReadStream(file, length), length, size, trailer.ETag, trailer.ContentType, new DateTimeOffset(lastModified, TimeSpan.Zero));
+        }
+        catch
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<BlobProperties> GetPropertiesAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var file = OpenBlobFile(key);
+        var (t, size) = await ReadTrailerAsync(file, key, cancellationToken).ConfigureAwait(false);
+        return new BlobProperties
+        {
+            Key = key,
+            Size = size,
+            ETag = t.ETag,
+            LastModified = new DateTimeOffset(File.GetLastWriteTimeUtc(file.SafeFileHandle), TimeSpan.Zero),
+            ContentType = t.ContentType,
+            CacheControl = t.CacheControl,
+            ContentDisposition = t.ContentDisposition,
+            ContentEncoding = t.ContentEncoding,
+            ContentLanguage = t.ContentLanguage,
+            ContentMD5 = t.Md5,
+            Metadata = t.Metadata is null ? BlobProperties.EmptyMetadata : new Dictionary<string, string>(t.Metadata),
+        };
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
+        => Task.FromResult(File.Exists(PathFor(key)));
+
+    /// <inheritdoc/>
+    public async Task<BlobPage> ListPageAsync(string prefix, string? delimiter, int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        // Walk only the directory the prefix's complete segments name; keys are compared after decoding.
+        int lastSlash = prefix.LastIndexOf('/');
+        string start = _root;
+        if (lastSlash > 0)
+        {
+            start = Path.Combine(_root, EncodeDirectory(prefix[..lastSlash]));
+        }
+
+        var keys = new List<string>();
+        if (Directory.Exists(start))
+        {
+            foreach (string file in Directory.EnumerateFiles(start, "*" + BlobSuffix, SearchOption.AllDirectories))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string relative = Path.GetRelativePath(_root, file);
+                if (relative.StartsWith(TempDirectoryName, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                string? key = DecodeRelativePath(relative);
+                if (key is not null && key.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+
+        keys.Sort(StringComparer.Ordinal);
+        var page = SortedKeyPager.Page(keys, prefix, delimiter, pageSize, continuationToken, k => new BlobItem { Key = k });
+
+        // Fill sizes, ETags and times for the blobs on this page only.
+        var items = new List<BlobItem>(page.Items.Count);
+        foreach (var item in page.Items)
+        {
+            if (item.IsPrefix)
+            {
+                items.Add(item);
+                continue;
+            }
+
+            try
+            {
+                await using var file = OpenBlobFile(item.Key);
+                var (t, size) = await ReadTrailerAsync(file, item.Key, cancellationToken).ConfigureAwait(false);
+                items.Add(new BlobItem { Key = item.Key, Size = size, ETag = t.ETag, LastModified = new DateTimeOffset(File.GetLastWriteTimeUtc(file.SafeFileHandle), TimeSpan.Zero) });
+            }
+            catch (CloudException e) when (e.ErrorCode == CloudErrorCode.NotFound)
+            {
+                // Deleted between the directory walk and now: it is not part of the listing.
+            }
+        }
+
+        return new BlobPage(items, page.ContinuationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<BlobWriteResult> CopyAsync(string sourceKey, string destinationKey, BlobCopyOptions options, CancellationToken cancellationToken)
+    {
+        string destination = PathFor(destinationKey);
+        string temp = NewTempPath();
+        try
+        {
+            Trailer trailer;
+            await using (var source = OpenBlobFile(sourceKey))
+            {
+                (trailer, long size) = await ReadTrailerAsync(source, sourceKey, cancellationToken).ConfigureAwait(false);
+                source.Position = 0;
+                trailer.ETag = NewETag();
+                await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+                await new BoundedReadStream(source, size).CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                await WriteTrailerAsync(file, trailer, cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+
+            return await CommitAsync(temp, destination, destinationKey, options.Condition, trailer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> DeleteAsync(string key, bool throwIfMissing, CancellationToken cancellationToken)
+    {
+        string path = PathFor(key);
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+                return true;
+            }
+        }
+
+        return throwIfMissing ? throw NotFound(key) : false;
+    }
+
+    /// <inheritdoc/>
+    public Task<Uri> GetSignedUrlAsync(string key, BlobSignedUrlOptions options, CancellationToken cancellationToken)
+        => throw CloudException.NotSupported(ProviderName, "signed URLs");
+
+    /// <inheritdoc/>
+    public CloudErrorCode ClassifyError(Exception exception) => exception switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => CloudErrorCode.NotFound,
+        UnauthorizedAccessException => CloudErrorCode.PermissionDenied,
+        PathTooLongException => CloudErrorCode.InvalidArgument,
+        IOException => CloudErrorCode.Unavailable,
+        _ => CloudErrorCode.Unknown,
+    };
+
+    /// <inheritdoc/>
+    public bool TryAs<T>([NotNullWhen(true)] out T? value)
+        where T : class
+    {
+        value = this as T ?? new DirectoryInfo(_root) as T;
+        return value is not null;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        _writeGate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal string PathFor(string key)
+    {
+        var sb = new StringBuilder(_root.Length + key.Length + 16).Append(_root);
+        foreach (string segment in key.Split('/'))
+        {
+            sb.Append(Path.DirectorySeparatorChar);
+            int before = sb.Length;
+            EncodeSegment(segment, sb);
+            if (sb.Length - before + BlobSuffix.Length > 255)
+            {
+                throw CloudException.InvalidArgument("key", $"a segment of the key '{key}' is too long for a file name once encoded (the file system provider allows 255 bytes per '/'-separated segment).");
+            }
+        }
+
+        return sb.Append(BlobSuffix).ToString();
+    }
+
+    private static string EncodeDirectory(string keyPrefix)
+    {
+        var sb = new StringBuilder();
+        foreach (string segment in keyPrefix.Split('/'))
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append(Path.DirectorySeparatorChar);
+            }
+
+            EncodeSegment(segment, sb);
+        }
+
+        return sb.ToString();
+    }
+
+    private static void EncodeSegment(string segment, StringBuilder sb)
+    {
+        if (segment.Length == 0)
+        {
+            sb.Append('%'); // an empty segment ("a//b"); '%' alone is never produced otherwise
+            return;
+        }
+
+        Span<byte> utf8 = stackalloc byte[4];
+        for (int i = 0; i < segment.Length; i++)
+        {
+            char c = segment[i];
+            bool safe = char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '~' or ' ' or '(' or ')' or ',' or '=' or '+' or '@' || (c == '.' && i > 0);
+            if (safe)
+            {
+                sb.Append(c);
+                continue;
+            }
+
+            int count = char.IsHighSurrogate(c) && i + 1 < segment.Length
+                ? Encoding.UTF8.GetBytes(segment.AsSpan(i++, 2), utf8)
+                : Encoding.UTF8.GetBytes(segment.AsSpan(i, 1), utf8);
+            for (int b = 0; b < count; b++)
+            {
+                sb.Append('%').Append(utf8[b].ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    private static string? DecodeRelativePath(string relative)
+    {
+        if (!relative.EndsWith(BlobSuffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        string[] segments = relative[..^BlobSuffix.Length].Split(Path.DirectorySeparatorChar);
+        var sb = new StringBuilder(relative.Length);
+        var bytes = new List<byte>();
+        for (int s = 0; s < segments.Length; s++)
+        {
+            if (s > 0)
+            {
+                sb.Append('/');
+            }
+
+            string seg = segments[s];
+            if (seg == "%")
+            {
+                continue;
+            }
+
+            for (int i = 0; i < seg.Length; i++)
+            {
+                if (seg[i] == '%' && i + 2 < seg.Length + 0 && i + 2 <= seg.Length - 1 + 1)
+                {
+                    bytes.Clear();
+                    while (i + 2 < seg.Length + 1 && seg[i] == '%' && byte.TryParse(seg.AsSpan(i + 1, 2), System.Globalization.NumberStyles.HexNumber, null, out byte b))
+                    {
+                        bytes.Add(b);
+                        i += 3;
+                        if (i >= seg.Length)
+                        {
+                            break;
+                        }
+                    }
+
+                    sb.Append(Encoding.UTF8.GetString(bytes.ToArray()));
+                    i--;
+                }
+                else
+                {
+                    sb.Append(seg[i]);
+                }
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static void CheckMd5(string key, BlobUploadOptions options, byte[] md5)
+    {
+        if (options.ContentMD5 is { } expected && !expected.Span.SequenceEqual(md5))
+        {
+            throw new CloudException(CloudErrorCode.InvalidArgument, $"file: the content of '{key}' does not match the expected MD5; nothing was written.", "file");
+        }
+    }
+
+    private static void Fill(Trailer t, BlobUploadOptions options, byte[] md5, long size)
+    {
+        t.ETag = NewETag();
+        t.Size = size;
+        t.Md5 = md5;
+        t.ContentType = options.ContentType ?? "application/octet-stream";
+        t.CacheControl = options.CacheControl;
+        t.ContentDisposition = options.ContentDisposition;
+        t.ContentEncoding = options.ContentEncoding;
+        t.ContentLanguage = options.ContentLanguage;
+        t.Metadata = options.Metadata is null ? null : new Dictionary<string, string>(options.Metadata);
+    }
+
+    private static string NewETag() => "\"" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "\"";
+
+    private static async Task WriteTrailerAsync(FileStream file, Trailer trailer, CancellationToken cancellationToken)
+    {
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(trailer, FileBlobJsonContext.Default.Trailer);
+        byte[] footer = new byte[TrailerFooterLength];
+        BinaryPrimitives.WriteInt32LittleEndian(footer, json.Length);
+        Magic.CopyTo(footer, 4);
+        await file.WriteAsync(json, cancellationToken).ConfigureAwait(false);
+        await file.WriteAsync(footer, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<(Trailer Trailer, long Size)> ReadTrailerAsync(FileStream file, string key, CancellationToken cancellationToken)
+    {
+        long length = file.Length;
+        if (length < TrailerFooterLength)
+        {
+            throw Corrupt(key);
+        }
+
+        byte[] footer = new byte[TrailerFooterLength];
+        file.Position = length - TrailerFooterLength;
+        await file.ReadExactlyAsync(footer, cancellationToken).ConfigureAwait(false);
+        int jsonLength = BinaryPrimitives.ReadInt32LittleEndian(footer);
+        if (!footer.AsSpan(4).SequenceEqual(Magic) || jsonLength <= 0 || jsonLength > length - TrailerFooterLength)
+        {
+            throw Corrupt(key);
+        }
+
+        byte[] json = new byte[jsonLength];
+        file.Position = length - TrailerFooterLength - jsonLength;
+        await file.ReadExactlyAsync(json, cancellationToken).ConfigureAwait(false);
+        var trailer = JsonSerializer.Deserialize(json, FileBlobJsonContext.Default.Trailer) ?? throw Corrupt(key);
+        long size = length - TrailerFooterLength - jsonLength;
+        file.Position = 0;
+        return (trailer, size);
+    }
+
+    private static CloudException Corrupt(string key)
+        => new(CloudErrorCode.Internal, $"file: the file for '{key}' is not a Polycloud blob file (it was changed outside Polycloud).", "file");
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // The temporary file is under .polycloud-tmp and never listed.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same.
+        }
+    }
+
+    private async Task<BlobWriteResult> CommitAsync(string temp, string path, string key, BlobCondition condition, Trailer trailer, CancellationToken cancellationToken)
+    {
+        using (await LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            switch (condition.Kind)
+            {
+                case BlobConditionKind.IfNotExists when File.Exists(path):
+                    throw new CloudException(CloudErrorCode.AlreadyExists, $"file: '{key}' already exists in '{BucketName}'.", ProviderName);
+                case BlobConditionKind.IfMatch:
+                    string? current = null;
+                    if (File.Exists(path))
+                    {
+                        await using var existing = OpenBlobFile(key);
+                        current = (await ReadTrailerAsync(existing, key, cancellationToken).ConfigureAwait(false)).Trailer.ETag;
+                    }
+
+                    if (current != condition.ETag)
+                    {
+                        throw new CloudException(CloudErrorCode.PreconditionFailed, $"file: the ETag of '{key}' in '{BucketName}' does not match '{condition.ETag}'.", ProviderName);
+                    }
+
+                    break;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(temp, path, overwrite: true);
+        }
+
+        return new BlobWriteResult(trailer.ETag, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
+    }
+
+    private async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    var stream = new FileStream(_lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+                    return new Releaser(stream, _writeGate);
+                }
+                catch (IOException) when (attempt < 2000)
+                {
+                    // Another process holds the write lock.
+                    await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+    }
+
+    private FileStream OpenBlobFile(string key)
+    {
+        try
+        {
+            return new FileStream(PathFor(key), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new CloudException(CloudErrorCode.NotFound, $"file: '{key}' does not exist in '{BucketName}'.", ProviderName, e);
+        }
+    }
+
+    private CloudException NotFound(string key)
+        => new(CloudErrorCode.NotFound, $"file: '{key}' does not exist in '{BucketName}'.", ProviderName);
+
+    private string NewTempPath() => Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N"));
+
+    private sealed class Releaser(FileStream lockFile, SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose()
+        {
+            lockFile.Dispose();
+            gate.Release();
+        }
+    }
+
+    internal sealed class Trailer
+    {
+        public string ETag { get; set; } = string.Empty;
+
+        public long Size { get; set; }
+
+        public byte[]? Md5 { get; set; }
+
+        public string? ContentType { get; set; }
+
+        public string? CacheControl { get; set; }
+
+        public string? ContentDisposition { get; set; }
+
+        public string? ContentEncoding { get; set; }
+
+        public string? ContentLanguage { get; set; }
+
+        public Dictionary<string, string>? Metadata { get; set; }
+    }
+}
+
+/// <summary>Source-generated JSON for the file driver's trailer.</summary>
+[JsonSerializable(typeof(FileBlobDriver.Trailer))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class FileBlobJsonContext : JsonSerializerContext;
+
+/// <summary>Opens <c>file:///path</c> buckets; <c>?create=true</c> creates the directory.</summary>
+public sealed class FileBlobDriverFactory : IBlobDriverFactory
+{
+    private static readonly string[] SchemeList = ["file"];
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Schemes => SchemeList;
+
+    /// <inheritdoc/>
+    public IBlobDriver Create(CloudUrl url, IServiceProvider? services)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        bool create = url.GetBoolean("create", false);
+        url.ThrowIfUnknownSettings("file");
+        if (url.Host.Length > 0 && url.Host != "localhost")
+        {
+            throw CloudException.InvalidArgument("url", $"'{url}' names the host '{url.Host}'; a file URL needs an absolute path, as in 'file:///var/data' (three slashes).");
+        }
+
+        if (url.Path.Length == 0)
+        {
+            throw CloudException.InvalidArgument("url", $"'{url}' has no directory path; write 'file:///absolute/path'.");
+        }
+
+        return new FileBlobDriver(url.Path, create);
+    }
+}

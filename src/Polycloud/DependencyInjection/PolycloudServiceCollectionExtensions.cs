@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Polycloud;
+using Polycloud.Blobs;
+using Polycloud.DependencyInjection;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Polycloud in a service collection.</summary>
+public static class PolycloudServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers Polycloud and every resource named in the <c>Polycloud</c> section of <paramref name="configuration"/>:
+    /// <c>Polycloud:Blobs:{name}</c> becomes a keyed <see cref="BlobBucket"/> and is available from
+    /// <see cref="IBlobBucketFactory"/>. Switching a resource to another cloud is a configuration change only.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The application configuration (the <c>Polycloud</c> section is read from it).</param>
+    /// <param name="sectionName">The section name. Default: <c>Polycloud</c>.</param>
+    /// <returns>A builder on which provider packages register their schemes (<c>.AddAws()</c>, <c>.AddAzure()</c>, <c>.AddGoogle()</c>).</returns>
+    public static PolycloudBuilder AddPolycloud(this IServiceCollection services, IConfiguration configuration, string sectionName = "Polycloud")
+    {
+        if (services is null)
+        {
+            throw CloudException.InvalidArgument(nameof(services), "a service collection is required.");
+        }
+
+        if (configuration is null)
+        {
+            throw CloudException.InvalidArgument(nameof(configuration), "a configuration is required; call AddPolycloud() without arguments to register only the opener.");
+        }
+
+        if (string.IsNullOrEmpty(sectionName))
+        {
+            throw CloudException.InvalidArgument(nameof(sectionName), "a section name is required (default 'Polycloud').");
+        }
+
+        var section = configuration.GetSection(sectionName);
+        var builder = AddCore(services, section);
+        foreach (string name in ResourceConfiguration.Names(section.GetSection("Blobs")))
+        {
+            services.AddKeyedSingleton(name, static (sp, key) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket((string)key!));
+        }
+
+        return builder;
+    }
+
+    /// <summary>Registers Polycloud without configuration: the <see cref="PolycloudOpener"/> only.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder on which provider packages register their schemes.</returns>
+    public static PolycloudBuilder AddPolycloud(this IServiceCollection services)
+    {
+        if (services is null)
+        {
+            throw CloudException.InvalidArgument(nameof(services), "a service collection is required.");
+        }
+
+        return AddCore(services, null);
+    }
+
+    private static PolycloudBuilder AddCore(IServiceCollection services, IConfigurationSection? section)
+    {
+        services.TryAddSingleton(new PolycloudConfigurationRoot(section));
+        services.TryAddSingleton(static sp => new PolycloudOpener(sp));
+        services.TryAddSingleton<BlobBucketFactory>();
+        services.TryAddSingleton<IBlobBucketFactory>(static sp => sp.GetRequiredService<BlobBucketFactory>());
+        return new PolycloudBuilder(services, section);
+    }
+}
