@@ -48,6 +48,7 @@ public sealed class S3BlobDriver : IBlobDriver
     private readonly bool _disposeClient;
     private readonly bool? _useChunkEncoding;
     private readonly Amazon.S3.Protocol _signingProtocol;
+    private readonly bool _pathStyle;
 
     /// <summary>Creates a driver over an S3 client and a bucket.</summary>
     /// <param name="client">The S3 client. Configure region, endpoint and credentials on it.</param>
@@ -77,6 +78,9 @@ public sealed class S3BlobDriver : IBlobDriver
         _disposeClient = options.DisposeClient;
         _useChunkEncoding = options.UseChunkEncoding;
         string? serviceUrl = client.Config?.ServiceURL;
+        _pathStyle = client.Config is AmazonS3Config { ForcePathStyle: true }
+            || bucketName.Contains('.', StringComparison.Ordinal)
+            || (serviceUrl is not null && Uri.TryCreate(serviceUrl, UriKind.Absolute, out Uri? service) && service.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6);
         _signingProtocol = serviceUrl is not null && serviceUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
             ? Amazon.S3.Protocol.HTTP
             : Amazon.S3.Protocol.HTTPS;
@@ -94,6 +98,7 @@ public sealed class S3BlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<BlobWriteResult> UploadAsync(string key, Stream content, BlobUploadOptions options, CancellationToken cancellationToken)
     {
+        CheckKey(key);
         int partSize = options.PartSize ?? _partSize;
         if (content.CanSeek)
         {
@@ -136,6 +141,7 @@ public sealed class S3BlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<BlobWriteResult> UploadAsync(string key, BinaryData content, BlobUploadOptions options, CancellationToken cancellationToken)
     {
+        CheckKey(key);
         ReadOnlyMemory<byte> memory = content.ToMemory();
         if (options.ContentMD5 is { } expected)
         {
@@ -159,6 +165,7 @@ public sealed class S3BlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<BlobDownload> OpenReadAsync(string key, BlobRange range, CancellationToken cancellationToken)
     {
+        CheckKey(key);
         var request = new GetObjectRequest { BucketName = BucketName, Key = key };
         if (range.Offset != 0 || range.Length is not null)
         {
@@ -196,6 +203,7 @@ public sealed class S3BlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<BlobProperties> GetPropertiesAsync(string key, CancellationToken cancellationToken)
     {
+        CheckKey(key);
         var head = await HeadAsync(key, cancellationToken).ConfigureAwait(false);
         return new BlobProperties
         {
@@ -216,6 +224,7 @@ public sealed class S3BlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
     {
+        CheckKey(key);
         try
         {
             await HeadAsync(key, cancellationToken).ConfigureAwait(false);
@@ -273,6 +282,8 @@ public sealed class S3BlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<BlobWriteResult> CopyAsync(string sourceKey, string destinationKey, BlobCopyOptions options, CancellationToken cancellationToken)
     {
+        CheckKey(sourceKey);
+        CheckKey(destinationKey);
         var request = new CopyObjectRequest
         {
             SourceBucket = BucketName,
@@ -304,6 +315,7 @@ public sealed class S3BlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<bool> DeleteAsync(string key, bool throwIfMissing, CancellationToken cancellationToken)
     {
+        CheckKey(key);
         // S3's DeleteObject succeeds for a missing key; HEAD first so that the result and NotFound are honest.
         try
         {
@@ -321,6 +333,7 @@ public sealed class S3BlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<Uri> GetSignedUrlAsync(string key, BlobSignedUrlOptions options, CancellationToken cancellationToken)
     {
+        CheckKey(key);
         var request = new GetPreSignedUrlRequest
         {
             BucketName = BucketName,
@@ -561,6 +574,20 @@ public sealed class S3BlobDriver : IBlobDriver
         catch (HttpRequestException)
         {
             // As above.
+        }
+    }
+
+    private void CheckKey(string key)
+    {
+        if (_pathStyle && key.StartsWith('/'))
+        {
+            // AWSSDK.S3 joins the bucket path and a key that begins with '/' without the '/' between them, so a
+            // path-style request for "/a" would address "a" (and its signature would not match). Refuse rather than
+            // touch another blob.
+            throw CloudException.NotSupported(
+                Provider,
+                $"the key '{key}', which begins with '/', on a path-style S3 client",
+                "Use virtual-hosted-style addressing (forcePathStyle=false, the default for AWS) or a key without a leading '/'.");
         }
     }
 
