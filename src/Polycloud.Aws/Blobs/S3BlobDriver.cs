@@ -130,7 +130,7 @@ public sealed class S3BlobDriver : IBlobDriver
                 return await PutAsync(key, single, first, options, cancellationToken).ConfigureAwait(false);
             }
 
-            return await MultipartUploadAsync(key, content, buffer, first, partSize, options, cancellationToken).ConfigureAwait(false);
+            return await MultipartUploadAsync(key, new StreamParts(content, buffer, first, partSize), options, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -149,17 +149,15 @@ public sealed class S3BlobDriver : IBlobDriver
         }
 
         int partSize = options.PartSize ?? _partSize;
-        using var stream = MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(memory.ToArray(), writable: false);
-        if (memory.Length <= partSize)
+        var segment = MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> array) ? array : new ArraySegment<byte>(memory.ToArray());
+        if (segment.Count <= partSize)
         {
-            return await PutAsync(key, stream, memory.Length, options, cancellationToken).ConfigureAwait(false);
+            using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
+            return await PutAsync(key, stream, segment.Count, options, cancellationToken).ConfigureAwait(false);
         }
 
-        // Large in-memory content goes through the multipart path; the MD5 was checked above.
-        var streamOptions = options.ContentMD5 is null ? options : WithoutMd5(options);
-        return await UploadAsync(key, stream, streamOptions, cancellationToken).ConfigureAwait(false);
+        // Large in-memory content goes in parts sliced from the same array (no copy); the MD5 was checked above.
+        return await MultipartUploadAsync(key, new MemoryParts(segment, partSize), options.ContentMD5 is null ? options : WithoutMd5(options), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -485,8 +483,7 @@ public sealed class S3BlobDriver : IBlobDriver
         }
     }
 
-    private async Task<BlobWriteResult> MultipartUploadAsync(
-        string key, Stream content, byte[] buffer, int filled, int partSize, BlobUploadOptions options, CancellationToken cancellationToken)
+    private async Task<BlobWriteResult> MultipartUploadAsync(string key, PartSource parts, BlobUploadOptions options, CancellationToken cancellationToken)
     {
         var initiate = new InitiateMultipartUploadRequest
         {
@@ -501,29 +498,30 @@ public sealed class S3BlobDriver : IBlobDriver
         try
         {
             using var md5 = options.ContentMD5 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-            var parts = new List<PartETag>();
+            var partETags = new List<PartETag>();
             int partNumber = 1;
-            while (filled > 0)
+            ArraySegment<byte> part;
+            while ((part = await parts.NextAsync(cancellationToken).ConfigureAwait(false)).Count > 0)
             {
-                md5?.AppendData(buffer, 0, filled);
-                using (var part = new MemoryStream(buffer, 0, filled, writable: false))
+                md5?.AppendData(part);
+                using var body = new MemoryStream(part.Array!, part.Offset, part.Count, writable: false);
+                var request = new UploadPartRequest
                 {
-                    var uploaded = await _client.UploadPartAsync(
-                        new UploadPartRequest
-                        {
-                            BucketName = BucketName,
-                            Key = key,
-                            UploadId = uploadId,
-                            PartNumber = partNumber,
-                            PartSize = filled,
-                            InputStream = part,
-                        },
-                        cancellationToken).ConfigureAwait(false);
-                    parts.Add(new PartETag(partNumber, uploaded.ETag));
+                    BucketName = BucketName,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartNumber = partNumber,
+                    PartSize = part.Count,
+                    InputStream = body,
+                };
+                if (_useChunkEncoding is { } chunked)
+                {
+                    request.UseChunkEncoding = chunked;
                 }
 
+                var uploaded = await _client.UploadPartAsync(request, cancellationToken).ConfigureAwait(false);
+                partETags.Add(new PartETag(partNumber, uploaded.ETag));
                 partNumber++;
-                filled = filled < partSize ? 0 : await FillAsync(content, buffer, partSize, cancellationToken).ConfigureAwait(false);
             }
 
             if (md5 is not null)
@@ -536,7 +534,7 @@ public sealed class S3BlobDriver : IBlobDriver
                 BucketName = BucketName,
                 Key = key,
                 UploadId = uploadId,
-                PartETags = parts,
+                PartETags = partETags,
             };
             ApplyCondition(options.Condition, out string? ifNoneMatch, out string? ifMatch);
             complete.IfNoneMatch = ifNoneMatch;
@@ -593,6 +591,42 @@ public sealed class S3BlobDriver : IBlobDriver
 
     private Task<GetObjectMetadataResponse> HeadAsync(string key, CancellationToken cancellationToken)
         => _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = BucketName, Key = key }, cancellationToken);
+
+    /// <summary>Where a multipart upload's parts come from; an empty segment means there are no more.</summary>
+    private abstract class PartSource
+    {
+        public abstract ValueTask<ArraySegment<byte>> NextAsync(CancellationToken cancellationToken);
+    }
+
+    /// <summary>Parts read from a stream, one at a time, into one (pooled) buffer that is reused for every part.</summary>
+    private sealed class StreamParts(Stream content, byte[] buffer, int firstPartLength, int partSize) : PartSource
+    {
+        private int _last = -1;
+
+        public override async ValueTask<ArraySegment<byte>> NextAsync(CancellationToken cancellationToken)
+        {
+            // The first part is already in the buffer; a part shorter than the part size was the last one.
+            int n = _last < 0 ? firstPartLength
+                : _last < partSize ? 0
+                : await FillAsync(content, buffer, partSize, cancellationToken).ConfigureAwait(false);
+            _last = n;
+            return new ArraySegment<byte>(buffer, 0, n);
+        }
+    }
+
+    /// <summary>Parts sliced from bytes already in memory.</summary>
+    private sealed class MemoryParts(ArraySegment<byte> content, int partSize) : PartSource
+    {
+        private int _offset;
+
+        public override ValueTask<ArraySegment<byte>> NextAsync(CancellationToken cancellationToken)
+        {
+            int n = Math.Min(partSize, content.Count - _offset);
+            var part = content.Slice(_offset, n);
+            _offset += n;
+            return ValueTask.FromResult(part);
+        }
+    }
 
     private static async Task<int> FillAsync(Stream content, byte[] buffer, int count, CancellationToken cancellationToken)
     {

@@ -173,7 +173,7 @@ public sealed class S3WireTests
         Assert.Equal("no-cache", put.Header("Cache-Control"));
         Assert.Equal("inline", put.Header("Content-Disposition"));
         Assert.Equal("fr", put.Header("Content-Language"));
-        Assert.Contains("identity", put.Header("Content-Encoding"), StringComparison.Ordinal);
+        Assert.Contains("identity", put.Header("Content-Encoding")!.Split(',', StringSplitOptions.TrimEntries)); // S3 strips aws-chunked and stores the rest
         Assert.Equal("alice", put.Header("x-amz-meta-owner"));
         Assert.Equal("=?UTF-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("héllo ✓")) + "?=", put.Header("x-amz-meta-note"));
 
