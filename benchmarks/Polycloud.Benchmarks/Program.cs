@@ -1,1 +1,18 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+using BenchmarkDotNet.Running;
+using Polycloud.Benchmarks.Infrastructure;
+
+// gate [provider...]       the in-process suites with a short job: per-pair ratios, exit 1 when one exceeds 1.10
+// loopback [provider...]   the same pairs against the local emulators (start them first: eng/bench.sh emulators)
+// anything else            BenchmarkDotNet's own command line (--filter, --job, --list flat, ...)
+if (args.Length > 0 && args[0] == "gate")
+{
+    return OverheadGate.Run(BenchTransport.InProcess, args[1..], enforce: true);
+}
+
+if (args.Length > 0 && args[0] == "loopback")
+{
+    return OverheadGate.Run(BenchTransport.Emulator, args[1..], enforce: false);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(OverheadGate).Assembly).Run(args);
+return 0;

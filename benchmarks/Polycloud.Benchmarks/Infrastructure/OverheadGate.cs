@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
+
+namespace Polycloud.Benchmarks.Infrastructure;
+
+/// <summary>
+/// Runs the raw-vs-Polycloud suites with a short in-process job, prints one line per pair (time ratio, allocation
+/// ratio) and the largest gated time ratio, and returns 1 when it exceeds <see cref="Budget"/>.
+/// </summary>
+public static class OverheadGate
+{
+    /// <summary>The user's requirement: Polycloud time ≤ 1.10 × the raw SDK call.</summary>
+    public const double Budget = 1.10;
+
+    /// <summary>The project's target.</summary>
+    public const double Target = 1.03;
+
+    private const int PairedRounds = 15;
+
+    /// <summary>Runs the gate.</summary>
+    /// <param name="transport">Which suites to run.</param>
+    /// <param name="args">Optional provider names (case-insensitive) to run only those suites.</param>
+    /// <returns>The process exit code.</returns>
+    public static int Run(BenchTransport transport, string[] args, bool enforce)
+    {
+        var suites = typeof(OverheadGate).Assembly.GetTypes()
+            .Select(t => (Type: t, Suite: t.GetCustomAttribute<OverheadSuiteAttribute>()))
+            .Where(s => s.Suite is not null && !s.Type.IsAbstract)
+            .Where(s => s.Suite!.Transport == transport || (transport == BenchTransport.InProcess && s.Suite.Transport == BenchTransport.Local))
+            .Where(s => args.Length == 0 || args.Any(a => a.Equals(s.Suite!.Provider, StringComparison.OrdinalIgnoreCase) || a.Equals(s.Type.Name, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(s => s.Suite!.Gated ? 0 : 1).ThenBy(s => s.Type.Name, StringComparer.Ordinal)
+            .ToList();
+        if (suites.Count == 0)
+        {
+            Console.Error.WriteLine($"No suite matches: {string.Join(' ', args)}");
+            return 2;
+        }
+
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithWarmupCount(3)
+            .WithIterationCount(8)
+            .WithIterationTime(TimeInterval.FromMilliseconds(250))
+            .WithId(transport == BenchTransport.InProcess ? "Gate" : "Loopback");
+        var config = ManualConfig.CreateEmpty()
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumnProvider(DefaultColumnProviders.Instance)
+            .AddColumn(CategoriesColumn.Default)
+            .AddLogger(ConsoleLogger.Default)
+            .AddExporter(MarkdownExporter.GitHub)
+            .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared))
+            .AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory)
+            .WithOptions(ConfigOptions.DisableLogFile);
+
+        var rows = new List<Row>();
+        foreach (var (type, suite) in suites)
+        {
+            var summary = BenchmarkRunner.Run(type, config);
+            var suiteRows = Rows(summary, suite!).ToList();
+            Console.WriteLine($"// paired, interleaved timing of {type.Name}");
+            foreach (var row in suiteRows)
+            {
+                row.PairedRatio = PairedTiming.MedianRatio(type, row.RawMethod, row.Method, PairedRounds, TimeSpan.FromMilliseconds(100));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"//   {row.Operation}: {row.PairedRatio:0.000}"));
+            }
+
+            rows.AddRange(suiteRows);
+        }
+
+        return Report(rows, transport, enforce);
+    }
+
+    private static IEnumerable<Row> Rows(Summary summary, OverheadSuiteAttribute suite)
+    {
+        foreach (var group in summary.Reports.GroupBy(r => string.Join(",", r.BenchmarkCase.Descriptor.Categories)))
+        {
+            var raw = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline);
+            foreach (var other in group.Where(r => !r.BenchmarkCase.Descriptor.Baseline))
+            {
+                yield return new Row(
+                    suite.Provider,
+                    group.Key,
+                    raw?.BenchmarkCase.Descriptor.WorkloadMethod!,
+                    other.BenchmarkCase.Descriptor.WorkloadMethod,
+                    suite.Gated,
+                    raw?.ResultStatistics?.Mean,
+                    other.ResultStatistics?.Mean,
+                    raw?.GcStats.GetBytesAllocatedPerOperation(raw.BenchmarkCase),
+                    other.GcStats.GetBytesAllocatedPerOperation(other.BenchmarkCase));
+            }
+        }
+    }
+
+    private static int Report(List<Row> rows, BenchTransport transport, bool enforce)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| Provider | Operation | Raw mean | Polycloud mean | Ratio of means | Paired ratio | Raw alloc | Polycloud alloc | Alloc ratio | Gated |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|:-:|");
+        Row? worst = null;
+        bool failedRun = false;
+        foreach (var row in rows)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {row.Provider} | {row.Operation} | {Time(row.RawMean)} | {Time(row.Mean)} | {Ratio(row.MeanRatio)} | {Ratio(row.PairedRatio)} | {Bytes(row.RawAlloc)} | {Bytes(row.Alloc)} | {Ratio(row.AllocRatio)} | {(row.Gated ? "yes" : "peer")} |");
+            if (!row.Gated)
+            {
+                continue;
+            }
+
+            if (row.TimeRatio is null)
+            {
+                failedRun = true;
+                continue;
+            }
+
+            if (worst?.TimeRatio is null || row.TimeRatio > worst.TimeRatio)
+            {
+                worst = row;
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(transport == BenchTransport.InProcess ? "Polycloud overhead, in-process transport" : "Polycloud overhead, local emulators over loopback");
+        Console.WriteLine();
+        Console.Write(text.ToString());
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"budget {Budget:0.00}, target {Target:0.00}, on the paired ratio (median of {PairedRounds} interleaved rounds); pairs marked 'peer' are reported, not gated."));
+        string artifacts = Path.Combine("BenchmarkDotNet.Artifacts", transport == BenchTransport.InProcess ? "gate.md" : "loopback.md");
+        Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
+        File.WriteAllText(artifacts, text.ToString());
+        Console.WriteLine($"table written to {Path.GetFullPath(artifacts)}");
+        if (failedRun)
+        {
+            Console.WriteLine("some benchmarks produced no result (see the log above)");
+        }
+
+        if (worst is null)
+        {
+            Console.WriteLine("max overhead ratio: n/a (no gated pair produced a result)");
+            return 1;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"max overhead ratio: {worst.TimeRatio:0.00} ({worst.Provider} {worst.Operation})"));
+        return enforce && (failedRun || worst.TimeRatio > Budget) ? 1 : 0;
+    }
+
+    private static string Time(double? ns) => ns switch
+    {
+        null => "n/a",
+        < 10_000 => string.Create(CultureInfo.InvariantCulture, $"{ns:0.0} ns"),
+        < 10_000_000 => string.Create(CultureInfo.InvariantCulture, $"{ns / 1000:0.00} µs"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{ns / 1_000_000:0.00} ms"),
+    };
+
+    private static string Bytes(long? bytes) => bytes switch
+    {
+        null => "n/a",
+        < 10_240 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+        < 10_485_760 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.00} MB"),
+    };
+
+    private static string Ratio(double? ratio) => ratio is null ? "n/a" : ratio.Value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private sealed record Row(string Provider, string Operation, MethodInfo RawMethod, MethodInfo Method, bool Gated, double? RawMean, double? Mean, long? RawAlloc, long? Alloc)
+    {
+        public double? PairedRatio { get; set; }
+
+        public double? MeanRatio => RawMean is > 0 && Mean is not null ? Mean / RawMean : null;
+
+        public double? TimeRatio => MeanRatio is null ? null : PairedRatio;
+
+        public double? AllocRatio => RawAlloc is > 0 && Alloc is not null ? (double)Alloc / RawAlloc.Value : null;
+    }
+}

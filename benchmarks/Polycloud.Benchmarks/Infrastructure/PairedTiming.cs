@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+
+namespace Polycloud.Benchmarks.Infrastructure;
+
+/// <summary>
+/// Times one raw/Polycloud pair interleaved: short rounds of the raw call and of the Polycloud call alternate
+/// (raw-Polycloud, then Polycloud-raw), each round's ratio is taken, and the median of those ratios is the result.
+/// Load from other processes that comes and goes over seconds hits both sides of a round alike, so the ratio stays
+/// steady on a busy machine where two separately-run benchmarks (seconds apart) can differ by tens of percent.
+/// </summary>
+public static class PairedTiming
+{
+    /// <summary>Measures one pair.</summary>
+    /// <param name="type">The benchmark class.</param>
+    /// <param name="raw">The raw (baseline) benchmark method.</param>
+    /// <param name="portable">The Polycloud benchmark method.</param>
+    /// <param name="rounds">How many rounds of each side.</param>
+    /// <param name="roundTime">The target duration of one round.</param>
+    /// <returns>The median of the per-round time ratios (Polycloud / raw).</returns>
+    public static double MedianRatio(Type type, MethodInfo raw, MethodInfo portable, int rounds, TimeSpan roundTime)
+    {
+        object instance = Activator.CreateInstance(type)!;
+        Invoke(instance, type.GetMethods().Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null));
+        try
+        {
+            var a = raw.CreateDelegate<Func<Task>>(instance);
+            var b = portable.CreateDelegate<Func<Task>>(instance);
+
+            // Warm up (JIT, tiering, connection pools), then size a round from the slower side.
+            var warm = Stopwatch.StartNew();
+            while (warm.Elapsed < roundTime * 4)
+            {
+                Run(a, 1);
+                Run(b, 1);
+            }
+
+            double perCall = Math.Max(Time(a, 3), Time(b, 3)) / 3;
+            int calls = (int)Math.Clamp(roundTime.Ticks / Math.Max(perCall, 1), 1, 1_000_000);
+            var ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++)
+            {
+                double ta, tb;
+                if (r % 2 == 0)
+                {
+                    ta = Time(a, calls);
+                    tb = Time(b, calls);
+                }
+                else
+                {
+                    tb = Time(b, calls);
+                    ta = Time(a, calls);
+                }
+
+                ratios[r] = tb / ta;
+            }
+
+            Array.Sort(ratios);
+            return rounds % 2 == 1 ? ratios[rounds / 2] : (ratios[(rounds / 2) - 1] + ratios[rounds / 2]) / 2;
+        }
+        finally
+        {
+            Invoke(instance, type.GetMethods().Where(m => m.GetCustomAttribute<GlobalCleanupAttribute>() is not null));
+        }
+    }
+
+    private static double Time(Func<Task> call, int count)
+    {
+        long start = Stopwatch.GetTimestamp();
+        Run(call, count);
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    private static void Run(Func<Task> call, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            call().GetAwaiter().GetResult();
+        }
+    }
+
+    private static void Invoke(object instance, IEnumerable<MethodInfo> methods)
+    {
+        foreach (var method in methods)
+        {
+            if (method.Invoke(instance, null) is Task task)
+            {
+                task.GetAwaiter().GetResult();
+            }
+        }
+    }
+}
