@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Google;
 using Google.Apis.Auth.OAuth2.Responses;
+using Google.Apis.Http;
 using Google.Apis.Requests;
 using Google.Apis.Util;
 using Google.Cloud.Storage.V1;
@@ -37,6 +38,8 @@ public sealed class GcsBlobDriver : IBlobDriver
     private static readonly GetObjectOptions NoAclOptions = new() { Projection = Projection.NoAcl };
 
     private readonly StorageClient _client;
+    private readonly HttpClient _mediaClient;
+    private readonly bool _ownsMediaClient;
     private readonly UrlSigner? _signer;
     private readonly bool _ownsClient;
     private readonly BlobCapabilities _capabilities;
@@ -79,6 +82,7 @@ public sealed class GcsBlobDriver : IBlobDriver
         }
 
         _serviceUri = new Uri(baseUri, UriKind.Absolute);
+        (_mediaClient, _ownsMediaClient) = CreateMediaClient(client);
         _mediaUrlPrefix = baseUri + "b/" + Uri.EscapeDataString(bucketName) + "/o/";
     }
 
@@ -112,7 +116,7 @@ public sealed class GcsBlobDriver : IBlobDriver
             request.Headers.Range = new RangeHeaderValue(range.Offset, range.Length is { } n ? range.Offset + n - 1 : null);
         }
 
-        var response = await _client.Service.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var response = await _mediaClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         try
         {
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
@@ -326,6 +330,11 @@ public sealed class GcsBlobDriver : IBlobDriver
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
+        if (_ownsMediaClient)
+        {
+            _mediaClient.Dispose();
+        }
+
         if (_ownsClient)
         {
             _client.Dispose();
@@ -350,6 +359,40 @@ public sealed class GcsBlobDriver : IBlobDriver
             >= 500 and < 600 => CloudErrorCode.Internal,
             _ => CloudErrorCode.Unknown,
         };
+
+    /// <summary>
+    /// Media reads must return the stored bytes. The client library's default transport decompresses gzip responses,
+    /// which would hand back different bytes (and length) for objects stored with Content-Encoding: gzip, so reads then
+    /// go through a transport without automatic decompression, authenticated by the same credential.
+    /// </summary>
+    private static (HttpClient Client, bool Owned) CreateMediaClient(StorageClient client)
+    {
+        var service = client.Service;
+        HttpMessageHandler? handler = service.HttpClient.MessageHandler;
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        bool decompresses = handler switch
+        {
+            HttpClientHandler h => h.AutomaticDecompression != DecompressionMethods.None,
+            SocketsHttpHandler h => h.AutomaticDecompression != DecompressionMethods.None,
+            _ => false,
+        };
+        if (!decompresses)
+        {
+            return (service.HttpClient, false);
+        }
+
+        var args = new CreateHttpClientArgs { GZipEnabled = false, ApplicationName = service.ApplicationName };
+        if (service.HttpClientInitializer is { } initializer)
+        {
+            args.Initializers.Add(initializer);
+        }
+
+        return (new global::Google.Apis.Http.HttpClientFactory().CreateHttpClient(args), true);
+    }
 
     private async Task<BlobWriteResult> UploadCoreAsync(string key, Stream content, BlobUploadOptions options, CancellationToken cancellationToken)
     {
