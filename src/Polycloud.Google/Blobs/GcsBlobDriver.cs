@@ -144,7 +144,7 @@ public sealed class GcsBlobDriver : IBlobDriver
                 size ??= length;
             }
 
-            if (size is null || length is null || generation is null || lastModified is null)
+            if (size is null || generation is null || lastModified is null)
             {
                 // Not every server sends every header (the emulator sends no Last-Modified): read the rest from metadata.
                 var p = await GetObjectAsync(key, generation, cancellationToken).ConfigureAwait(false);
