@@ -103,7 +103,7 @@ public sealed class GcsBlobDriverFactory : IBlobDriverFactory
             throw CloudException.InvalidArgument("url", $"'{url}' needs a bucket name of 3 to 222 characters after 'gs://', for example 'gs://my-bucket'.");
         }
 
-        if (!char.IsAsciiLetterLower(bucket[0]) && !char.IsAsciiDigit(bucket[0]) || !char.IsAsciiLetterLower(bucket[^1]) && !char.IsAsciiDigit(bucket[^1]))
+        if ((!char.IsAsciiLetterLower(bucket[0]) && !char.IsAsciiDigit(bucket[0])) || (!char.IsAsciiLetterLower(bucket[^1]) && !char.IsAsciiDigit(bucket[^1])))
         {
             throw CloudException.InvalidArgument("url", $"the bucket name '{bucket}' must start and end with a lower-case letter or digit.");
         }
