@@ -32,9 +32,10 @@ namespace Polycloud.Azure.Blobs;
 /// <remarks>
 /// <para>Uploads stream through <c>BlobClient.UploadAsync</c>:
 /// content up to the part size goes in one Put Blob request, larger content in blocks of the part size committed at the
-/// end, so a failed or cancelled upload leaves no blob. With an expected MD5, a single-request upload carries it as
-/// <c>Content-MD5</c> and the service checks it; a larger upload stages its blocks, computes the MD5 while streaming,
-/// and commits the block list only when it matches.</para>
+/// end, so a failed or cancelled upload leaves no blob. With an expected MD5, content already in memory (and stream
+/// content no larger than one part) is hashed and checked before anything is sent, then sent with
+/// <c>x-ms-blob-content-md5</c>, which the service checks and stores; a larger stream stages its blocks while the MD5
+/// is computed, and the block list is committed only when it matches.</para>
 /// <para>Metadata keys are stored as C# identifiers ('_' as "__", '-' as "_h"), as Azure requires; non-ASCII values
 /// are stored as RFC 2047 encoded words. Both are decoded on read.</para>
 /// </remarks>
@@ -96,6 +97,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<BlobWriteResult> UploadAsync(string key, Stream content, BlobUploadOptions options, CancellationToken cancellationToken)
     {
+        ValidateAddressable(key);
         int partSize = options.PartSize ?? DefaultPartSize;
         if (options.ContentMD5 is { } expected)
         {
@@ -103,11 +105,11 @@ public sealed class AzureBlobDriver : IBlobDriver
         }
 
         var blob = _container.GetBlobClient(key);
-        var native = ToUploadOptions(options, partSize, contentHash: null, transactionalHash: null);
+        var native = ToUploadOptions(options, partSize, contentHash: null);
         try
         {
             var response = await blob.UploadAsync(content, native, cancellationToken).ConfigureAwait(false);
-            return new BlobWriteResult(response.Value.ETag.ToString(), response.Value.LastModified);
+            return new BlobWriteResult(response.Value.ETag.AsQuoted(), response.Value.LastModified);
         }
         catch (RequestFailedException e) when (ConditionFailure(e, options.Condition, key, isCopy: false) is { } failure)
         {
@@ -118,33 +120,25 @@ public sealed class AzureBlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<BlobWriteResult> UploadAsync(string key, BinaryData content, BlobUploadOptions options, CancellationToken cancellationToken)
     {
+        ValidateAddressable(key);
         int partSize = options.PartSize ?? DefaultPartSize;
         byte[]? contentHash = null;
-        byte[]? transactional = null;
         if (options.ContentMD5 is { } expected)
         {
-            if (content.ToMemory().Length <= partSize)
+            // The bytes are in memory: check before sending anything, then let the service check and store it too.
+            contentHash = MD5.HashData(content.ToMemory().Span);
+            if (!expected.Span.SequenceEqual(contentHash))
             {
-                // One Put Blob request: the service checks Content-MD5 and stores it.
-                transactional = expected.ToArray();
-            }
-            else
-            {
-                // Split into blocks: the bytes are in memory, so check before sending anything.
-                contentHash = MD5.HashData(content.ToMemory().Span);
-                if (!expected.Span.SequenceEqual(contentHash))
-                {
-                    throw Md5Mismatch(key);
-                }
+                throw Md5Mismatch(key);
             }
         }
 
         var blob = _container.GetBlobClient(key);
-        var native = ToUploadOptions(options, partSize, contentHash, transactional);
+        var native = ToUploadOptions(options, partSize, contentHash);
         try
         {
             var response = await blob.UploadAsync(content, native, cancellationToken).ConfigureAwait(false);
-            return new BlobWriteResult(response.Value.ETag.ToString(), response.Value.LastModified);
+            return new BlobWriteResult(response.Value.ETag.AsQuoted(), response.Value.LastModified);
         }
         catch (RequestFailedException e) when (ConditionFailure(e, options.Condition, key, isCopy: false) is { } failure)
         {
@@ -155,6 +149,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<BlobDownload> OpenReadAsync(string key, BlobRange range, CancellationToken cancellationToken)
     {
+        ValidateAddressable(key);
         var blob = _container.GetBlobClient(key);
         bool whole = range.Offset == 0 && range.Length is null;
         var options = whole ? null : new BlobDownloadOptions { Range = new HttpRange(range.Offset, range.Length) };
@@ -163,7 +158,7 @@ public sealed class AzureBlobDriver : IBlobDriver
             var response = await blob.DownloadStreamingAsync(options, cancellationToken).ConfigureAwait(false);
             var details = response.Value.Details;
             long size = whole ? details.ContentLength : TotalSize(details.ContentRange, details.ContentLength);
-            return new BlobDownload(response.Value.Content, details.ContentLength, size, details.ETag.ToString(), details.ContentType, details.LastModified);
+            return new BlobDownload(response.Value.Content, details.ContentLength, size, details.ETag.AsQuoted(), details.ContentType, details.LastModified);
         }
         catch (RequestFailedException e) when (e.Status == 416)
         {
@@ -175,13 +170,14 @@ public sealed class AzureBlobDriver : IBlobDriver
                 throw;
             }
 
-            return new BlobDownload(Stream.Null, 0, properties.ContentLength, properties.ETag.ToString(), properties.ContentType, properties.LastModified);
+            return new BlobDownload(Stream.Null, 0, properties.ContentLength, properties.ETag.AsQuoted(), properties.ContentType, properties.LastModified);
         }
     }
 
     /// <inheritdoc/>
     public async Task<PortableBlobProperties> GetPropertiesAsync(string key, CancellationToken cancellationToken)
     {
+        ValidateAddressable(key);
         var response = await _container.GetBlobClient(key).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return ToProperties(key, response.Value);
     }
@@ -189,6 +185,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
     {
+        ValidateAddressable(key);
         var response = await _container.GetBlobClient(key).ExistsAsync(cancellationToken).ConfigureAwait(false);
         return response.Value;
     }
@@ -235,6 +232,8 @@ public sealed class AzureBlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<BlobWriteResult> CopyAsync(string sourceKey, string destinationKey, BlobCopyOptions options, CancellationToken cancellationToken)
     {
+        ValidateAddressable(sourceKey, nameof(sourceKey));
+        ValidateAddressable(destinationKey, nameof(destinationKey));
         var source = _container.GetBlobClient(sourceKey);
         var destination = _container.GetBlobClient(destinationKey);
         var native = new BlobCopyFromUriOptions { DestinationConditions = ToConditions(options.Condition) };
@@ -250,11 +249,11 @@ public sealed class AzureBlobDriver : IBlobDriver
             var headers = operation.GetRawResponse().Headers;
             if (headers.ETag is { } etag)
             {
-                return new BlobWriteResult(etag.ToString(), headers.TryGetValue("Last-Modified", out string? lm) && DateTimeOffset.TryParse(lm, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var modified) ? modified : null);
+                return new BlobWriteResult(etag.AsQuoted(), headers.TryGetValue("Last-Modified", out string? lm) && DateTimeOffset.TryParse(lm, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var modified) ? modified : null);
             }
 
             var properties = (await destination.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            return new BlobWriteResult(properties.ETag.ToString(), properties.LastModified);
+            return new BlobWriteResult(properties.ETag.AsQuoted(), properties.LastModified);
         }
         catch (RequestFailedException e) when (ConditionFailure(e, options.Condition, destinationKey, isCopy: true) is { } failure)
         {
@@ -265,6 +264,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     /// <inheritdoc/>
     public async Task<bool> DeleteAsync(string key, bool throwIfMissing, CancellationToken cancellationToken)
     {
+        ValidateAddressable(key);
         var blob = _container.GetBlobClient(key);
         if (throwIfMissing)
         {
@@ -285,6 +285,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     /// </remarks>
     public async Task<Uri> GetSignedUrlAsync(string key, BlobSignedUrlOptions options, CancellationToken cancellationToken)
     {
+        ValidateAddressable(key);
         var blob = _container.GetBlobClient(key);
         var now = DateTimeOffset.UtcNow;
         var permissions = options.Method == SignedUrlMethod.Put ? BlobSasPermissions.Create | BlobSasPermissions.Write : BlobSasPermissions.Read;
@@ -363,6 +364,37 @@ public sealed class AzureBlobDriver : IBlobDriver
                 return CloudErrorCode.Unavailable;
             default:
                 return CloudErrorCode.Unknown;
+        }
+    }
+
+    /// <summary>
+    /// Rejects keys the Azure SDK for .NET cannot address: it builds each blob's URL with <see cref="Uri"/>, which trims
+    /// a leading or trailing '/' and resolves "." and ".." segments, so such a key would name another blob (or, with
+    /// "..", a blob in another container). Failing is the safe answer.
+    /// </summary>
+    internal static void ValidateAddressable(string key, string argumentName = "key")
+    {
+        if (key[0] == '/' || key[^1] == '/')
+        {
+            throw new CloudException(CloudErrorCode.InvalidArgument, $"Invalid argument '{argumentName}': the {Provider} provider cannot address the key '{key}': the Azure SDK drops a leading or trailing '/' from blob names.", Provider);
+        }
+
+        int start = 0;
+        while (start <= key.Length)
+        {
+            int end = key.IndexOf('/', start);
+            if (end < 0)
+            {
+                end = key.Length;
+            }
+
+            var segment = key.AsSpan(start, end - start);
+            if (segment is "." or "..")
+            {
+                throw new CloudException(CloudErrorCode.InvalidArgument, $"Invalid argument '{argumentName}': the {Provider} provider cannot address the key '{key}': its '{segment}' segment would be resolved away in the blob URL (the Azure SDK builds URLs with System.Uri).", Provider);
+            }
+
+            start = end + 1;
         }
     }
 
@@ -453,7 +485,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     {
         Key = key,
         Size = p.ContentLength,
-        ETag = p.ETag.ToString(),
+        ETag = p.ETag.AsQuoted(),
         LastModified = p.LastModified,
         ContentType = p.ContentType,
         CacheControl = p.CacheControl,
@@ -468,7 +500,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     {
         Key = blob.Name,
         Size = blob.Properties.ContentLength ?? 0,
-        ETag = blob.Properties.ETag?.ToString(),
+        ETag = blob.Properties.ETag?.AsQuoted(),
         LastModified = blob.Properties.LastModified,
     };
 
@@ -515,7 +547,7 @@ public sealed class AzureBlobDriver : IBlobDriver
         return Convert.ToBase64String(id);
     }
 
-    private NativeUploadOptions ToUploadOptions(BlobUploadOptions options, int partSize, byte[]? contentHash, byte[]? transactionalHash)
+    private NativeUploadOptions ToUploadOptions(BlobUploadOptions options, int partSize, byte[]? contentHash)
     {
         var native = new NativeUploadOptions
         {
@@ -530,15 +562,6 @@ public sealed class AzureBlobDriver : IBlobDriver
             },
         };
 
-        if (transactionalHash is not null)
-        {
-            native.TransferValidation = new UploadTransferValidationOptions
-            {
-                ChecksumAlgorithm = StorageChecksumAlgorithm.MD5,
-                PrecalculatedChecksum = transactionalHash,
-            };
-        }
-
         return native;
     }
 
@@ -550,18 +573,8 @@ public sealed class AzureBlobDriver : IBlobDriver
             int filled = await FillAsync(content, buffer, partSize, cancellationToken).ConfigureAwait(false);
             if (filled < partSize)
             {
-                // It fits in one Put Blob request: send Content-MD5 and let the service check it.
-                var blob = _container.GetBlobClient(key);
-                var native = ToUploadOptions(options, partSize, contentHash: null, transactionalHash: expected.ToArray());
-                try
-                {
-                    var single = await blob.UploadAsync(new BinaryData(buffer.AsMemory(0, filled)), native, cancellationToken).ConfigureAwait(false);
-                    return new BlobWriteResult(single.Value.ETag.ToString(), single.Value.LastModified);
-                }
-                catch (RequestFailedException e) when (ConditionFailure(e, options.Condition, key, isCopy: false) is { } failure)
-                {
-                    throw failure;
-                }
+                // It fits in one block: handle it as bytes in memory.
+                return await UploadAsync(key, new BinaryData(buffer.AsMemory(0, filled)), options, cancellationToken).ConfigureAwait(false);
             }
 
             // Larger: stage blocks while hashing, commit only when the MD5 matches. Uncommitted blocks are invisible
@@ -600,7 +613,7 @@ public sealed class AzureBlobDriver : IBlobDriver
             try
             {
                 var response = await blockBlob.CommitBlockListAsync(blockIds, commit, cancellationToken).ConfigureAwait(false);
-                return new BlobWriteResult(response.Value.ETag.ToString(), response.Value.LastModified);
+                return new BlobWriteResult(response.Value.ETag.AsQuoted(), response.Value.LastModified);
             }
             catch (RequestFailedException e) when (ConditionFailure(e, options.Condition, key, isCopy: false) is { } failure)
             {
@@ -646,5 +659,15 @@ public sealed class AzureBlobDriver : IBlobDriver
         {
             _keyGate.Release();
         }
+    }
+}
+
+/// <summary>ETag formatting: Azure returns ETags quoted in headers and unquoted in listings; Polycloud always hands out the quoted form.</summary>
+internal static class AzureETagExtensions
+{
+    public static string AsQuoted(this ETag etag)
+    {
+        string value = etag.ToString();
+        return value.Length > 0 && value[0] != '"' && !value.StartsWith("W/", StringComparison.Ordinal) ? "\"" + value + "\"" : value;
     }
 }
