@@ -241,8 +241,10 @@ public sealed class AzureBlobDriver : IBlobDriver
         {
             // Same account: the service copies with the destination's credentials; properties and metadata come along.
             var operation = await destination.StartCopyFromUriAsync(source.Uri, native, cancellationToken).ConfigureAwait(false);
-            if (!operation.HasCompleted)
+            bool done = operation.GetRawResponse().Headers.TryGetValue("x-ms-copy-status", out string? status) && status == "success";
+            if (!done && !operation.HasCompleted)
             {
+                // Large or cross-region copies run in the background: poll until the service reports the outcome.
                 await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
             }
 
