@@ -45,7 +45,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     public const string Provider = "azure-blob";
 
     private const int DefaultPartSize = 8 * 1024 * 1024;
-    private const long MaxBlockBlobSize = 50_000L * 4000 * 1024 * 1024;
+    private const long MaxBlockBlobSize = 50_000L * 2000 * 1024 * 1024; // 50,000 blocks of the largest PartSize
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     private readonly BlobContainerClient _container;
@@ -74,7 +74,9 @@ public sealed class AzureBlobDriver : IBlobDriver
             throw CloudException.InvalidArgument("options.MaximumConcurrency", $"the concurrency must be at least 1, not {options.MaximumConcurrency}.");
         }
 
-        _userDelegation = options.SignWithUserDelegationKey && !container.CanGenerateSasUri;
+        // A client authenticated by a SAS in its URL has no key to sign with and cannot ask for a delegation key.
+        bool hasSas = container.Uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase);
+        _userDelegation = options.SignWithUserDelegationKey && !container.CanGenerateSasUri && !hasSas;
         _maxConcurrency = options.MaximumConcurrency;
         Capabilities = new BlobCapabilities
         {
