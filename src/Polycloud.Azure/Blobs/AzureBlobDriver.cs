@@ -45,6 +45,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     public const string Provider = "azure-blob";
 
     private const int DefaultPartSize = 8 * 1024 * 1024;
+    private const int DefaultStagingConcurrency = 4;
     private const long MaxBlockBlobSize = 50_000L * 2000 * 1024 * 1024; // 50,000 blocks of the largest PartSize
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
@@ -571,58 +572,106 @@ public sealed class AzureBlobDriver : IBlobDriver
 
     private async Task<BlobWriteResult> UploadVerifiedAsync(string key, Stream content, BlobUploadOptions options, ReadOnlyMemory<byte> expected, int partSize, CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(partSize);
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent(partSize);
+        int filled;
         try
         {
-            int filled = await FillAsync(content, buffer, partSize, cancellationToken).ConfigureAwait(false);
+            filled = await FillAsync(content, buffer, partSize, cancellationToken).ConfigureAwait(false);
             if (filled < partSize)
             {
                 // It fits in one block: handle it as bytes in memory.
                 return await UploadAsync(key, new BinaryData(buffer.AsMemory(0, filled)), options, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
 
-            // Larger: stage blocks while hashing, commit only when the MD5 matches. Uncommitted blocks are invisible
-            // and the service discards them.
-            var blockBlob = _container.GetBlockBlobClient(key);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-            Span<byte> uploadId = stackalloc byte[16];
-            RandomNumberGenerator.Fill(uploadId);
-            byte[] uploadIdBytes = uploadId.ToArray();
-            var blockIds = new List<string>();
+        // Larger: stage blocks (several in flight, each owning its buffer) while hashing, and commit the block list only
+        // when the MD5 matches. Uncommitted blocks are invisible and the service discards them.
+        var blockBlob = _container.GetBlockBlobClient(key);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        byte[] uploadId = RandomNumberGenerator.GetBytes(16);
+        var blockIds = new List<string>();
+        int maxInFlight = _maxConcurrency ?? DefaultStagingConcurrency;
+        var inFlight = new List<Task>(maxInFlight);
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
             while (filled > 0)
             {
-                hash.AppendData(buffer, 0, filled);
-                string id = BlockId(uploadIdBytes, blockIds.Count);
-                using (var block = new MemoryStream(buffer, 0, filled, writable: false))
+                hash.AppendData(buffer!, 0, filled);
+                string id = BlockId(uploadId, blockIds.Count);
+                blockIds.Add(id);
+                inFlight.Add(StageAsync(blockBlob, id, buffer!, filled, failFast.Token));
+                buffer = null; // owned by the staging task now
+                if (inFlight.Count >= maxInFlight)
                 {
-                    await blockBlob.StageBlockAsync(id, block, options: null, cancellationToken).ConfigureAwait(false);
+                    var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
+                    inFlight.Remove(done);
+                    await done.ConfigureAwait(false);
                 }
 
-                blockIds.Add(id);
+                buffer = ArrayPool<byte>.Shared.Rent(partSize);
                 filled = await FillAsync(content, buffer, partSize, cancellationToken).ConfigureAwait(false);
             }
 
-            byte[] md5 = hash.GetHashAndReset();
-            if (!expected.Span.SequenceEqual(md5))
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+            inFlight.Clear();
+        }
+        finally
+        {
+            if (buffer is not null)
             {
-                throw Md5Mismatch(key);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            var commit = new CommitBlockListOptions
+            if (inFlight.Count > 0)
             {
-                HttpHeaders = ToHttpHeaders(options, md5),
-                Metadata = ToMetadata(options.Metadata),
-                Conditions = ToConditions(options.Condition),
-            };
-            try
-            {
-                var response = await blockBlob.CommitBlockListAsync(blockIds, commit, cancellationToken).ConfigureAwait(false);
-                return new BlobWriteResult(response.Value.ETag.AsQuoted(), response.Value.LastModified);
+                // Failed or cancelled: stop the other transfers and wait for them, so no buffer is used after return.
+                await failFast.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await Task.WhenAll(inFlight).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // The first failure is already propagating.
+                }
             }
-            catch (RequestFailedException e) when (ConditionFailure(e, options.Condition, key, isCopy: false) is { } failure)
-            {
-                throw failure;
-            }
+        }
+
+        byte[] md5 = hash.GetHashAndReset();
+        if (!expected.Span.SequenceEqual(md5))
+        {
+            throw Md5Mismatch(key);
+        }
+
+        var commit = new CommitBlockListOptions
+        {
+            HttpHeaders = ToHttpHeaders(options, md5),
+            Metadata = ToMetadata(options.Metadata),
+            Conditions = ToConditions(options.Condition),
+        };
+        try
+        {
+            var response = await blockBlob.CommitBlockListAsync(blockIds, commit, cancellationToken).ConfigureAwait(false);
+            return new BlobWriteResult(response.Value.ETag.AsQuoted(), response.Value.LastModified);
+        }
+        catch (RequestFailedException e) when (ConditionFailure(e, options.Condition, key, isCopy: false) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private static async Task StageAsync(BlockBlobClient blockBlob, string id, byte[] buffer, int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var block = new MemoryStream(buffer, 0, count, writable: false);
+            await blockBlob.StageBlockAsync(id, block, options: null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -13,8 +13,9 @@ public sealed class AzureBlobDriverOptions
     public bool SignWithUserDelegationKey { get; set; } = true;
 
     /// <summary>
-    /// The number of blocks uploaded in parallel when a large upload is split. Default: the Azure SDK's default.
-    /// Each concurrent transfer buffers one block of <see cref="Polycloud.Blobs.BlobUploadOptions.PartSize"/> bytes.
+    /// The number of blocks uploaded in parallel when a large upload is split. Default: the Azure SDK's default, and 4
+    /// for stream uploads with an expected MD5 (which the driver stages itself). Each concurrent transfer buffers one
+    /// block of <see cref="Polycloud.Blobs.BlobUploadOptions.PartSize"/> bytes.
     /// </summary>
     public int? MaximumConcurrency { get; set; }
 }

@@ -337,6 +337,17 @@ public sealed class AzureBlobWireTests
     }
 
     [Fact]
+    public async Task Upload_WithMd5_LargeStream_AFailedBlockFailsTheUploadWithoutCommit()
+    {
+        int blocks = 0;
+        var (bucket, handler) = Open(r => Interlocked.Increment(ref blocks) == 2 ? RecordingHandler.Error(500, "InternalError") : RecordingHandler.Created());
+        byte[] data = new byte[(5 * 1024 * 1024 * 4) + 1];
+        var ex = await Assert.ThrowsAsync<CloudException>(() => bucket.UploadAsync("k", new NonSeekableStream(data), new BlobUploadOptions { ContentMD5 = MD5.HashData(data), PartSize = 5 * 1024 * 1024 }, Ct));
+        Assert.Equal(CloudErrorCode.Internal, ex.ErrorCode);
+        Assert.DoesNotContain(handler.Requests, r => HttpUtility.ParseQueryString(r.Query)["comp"] == "blocklist");
+    }
+
+    [Fact]
     public async Task Upload_LargeStream_UsesThePartSizeForBlocks()
     {
         byte[] data = new byte[(6 * 1024 * 1024) + 10];
