@@ -32,6 +32,9 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
     private static readonly string[] SchemeList = ["azblob"];
     private readonly Action<BlobClientOptions>? _configureClientOptions;
 
+    // One DefaultAzureCredential per factory, so every container opened through it shares the token cache.
+    private readonly Lazy<TokenCredential> _defaultCredential = new(static () => new DefaultAzureCredential(), LazyThreadSafetyMode.ExecutionAndPublication);
+
     /// <summary>Creates the factory with the Azure SDK's default client options.</summary>
     public AzureBlobDriverFactory()
         : this(null)
@@ -138,7 +141,7 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
             }
             else
             {
-                var credential = services?.GetService(typeof(TokenCredential)) as TokenCredential ?? new DefaultAzureCredential();
+                var credential = services?.GetService(typeof(TokenCredential)) as TokenCredential ?? _defaultCredential.Value;
                 client = new BlobContainerClient(containerUri, credential, options);
                 userDelegation = true;
             }
