@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Polycloud.Aws.Blobs;
+using Polycloud.Blobs.Drivers;
+using Polycloud.DependencyInjection;
+
+namespace Polycloud.Aws;
+
+/// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets.</summary>
+public static class PolycloudAwsExtensions
+{
+    /// <summary>
+    /// Registers the AWS drivers in the container, so that resources configured with AWS URLs
+    /// (<c>Polycloud:Blobs:{name} = s3://bucket?region=…</c>) open. An <c>Amazon.Runtime.AWSCredentials</c> registered in
+    /// the container is used when the URL carries no credentials.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>services.AddPolycloud(configuration)</c>.</param>
+    /// <returns>The builder.</returns>
+    public static PolycloudBuilder AddAws(this PolycloudBuilder builder)
+    {
+        if (builder is null)
+        {
+            throw CloudException.InvalidArgument(nameof(builder), "a Polycloud builder is required; call services.AddPolycloud(configuration).AddAws().");
+        }
+
+        RegisterBlobs(builder.Services);
+        return builder;
+    }
+
+    /// <summary>Registers the AWS schemes (<c>s3</c>) on an opener.</summary>
+    /// <param name="opener">The opener.</param>
+    /// <returns>The opener.</returns>
+    public static PolycloudOpener AddAws(this PolycloudOpener opener)
+    {
+        if (opener is null)
+        {
+            throw CloudException.InvalidArgument(nameof(opener), "an opener is required.");
+        }
+
+        RegisterBlobs(opener);
+        return opener;
+    }
+
+    private static void RegisterBlobs(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IBlobDriverFactory, S3BlobDriverFactory>());
+
+    private static void RegisterBlobs(PolycloudOpener opener)
+        => opener.AddBlobDriver(new S3BlobDriverFactory());
+}
