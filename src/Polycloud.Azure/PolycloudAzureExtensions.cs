@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Polycloud.Azure.Blobs;
+using Polycloud.Blobs.Drivers;
+using Polycloud.DependencyInjection;
+
+namespace Polycloud;
+
+/// <summary>
+/// Registers the Azure providers: <c>azblob://</c> buckets (Azure Blob Storage) and the other Azure capabilities of
+/// this package.
+/// </summary>
+public static class PolycloudAzureExtensions
+{
+    /// <summary>
+    /// Registers the Azure providers in the service collection, for <c>services.AddPolycloud(configuration).AddAzure()</c>.
+    /// A <c>TokenCredential</c> registered in the container is used by resources that name no other credential.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddPolycloud</c>.</param>
+    /// <returns>The same builder.</returns>
+    public static PolycloudBuilder AddAzure(this PolycloudBuilder builder)
+    {
+        if (builder is null)
+        {
+            throw CloudException.InvalidArgument(nameof(builder), "a Polycloud builder is required; call services.AddPolycloud(configuration) first.");
+        }
+
+        RegisterBlobs(builder.Services);
+        return builder;
+    }
+
+    /// <summary>Registers the Azure providers in an opener, for <c>new PolycloudOpener().AddAzure()</c>.</summary>
+    /// <param name="opener">The opener.</param>
+    /// <returns>The same opener.</returns>
+    public static PolycloudOpener AddAzure(this PolycloudOpener opener)
+    {
+        if (opener is null)
+        {
+            throw CloudException.InvalidArgument(nameof(opener), "an opener is required.");
+        }
+
+        RegisterBlobs(opener);
+        return opener;
+    }
+
+    private static void RegisterBlobs(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IBlobDriverFactory, AzureBlobDriverFactory>(static _ => new AzureBlobDriverFactory()));
+
+    private static void RegisterBlobs(PolycloudOpener opener)
+        => opener.AddBlobDriver(new AzureBlobDriverFactory());
+}
