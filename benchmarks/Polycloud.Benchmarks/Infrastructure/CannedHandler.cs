@@ -13,6 +13,9 @@ public abstract class CannedHandler : HttpMessageHandler
 {
     private long _requests;
 
+    /// <summary>When set, every request and the status answered are written to the console (the <c>trace</c> command).</summary>
+    public static bool Trace { get; set; }
+
     /// <summary>The number of requests answered, to check that a benchmark did the calls it claims.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -28,6 +31,11 @@ public abstract class CannedHandler : HttpMessageHandler
     protected sealed override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _requests);
+        if (Trace)
+        {
+            return TraceAsync(request, cancellationToken);
+        }
+
         if (request.Content is { } body)
         {
             return DrainThenRespondAsync(request, body, cancellationToken);
@@ -42,6 +50,22 @@ public abstract class CannedHandler : HttpMessageHandler
         Interlocked.Increment(ref _requests);
         request.Content?.CopyTo(Stream.Null, null, cancellationToken);
         return Route(request).Create(request);
+    }
+
+    private async Task<HttpResponseMessage> TraceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        long sent = 0;
+        if (request.Content is { } body)
+        {
+            var counter = new MemoryStream();
+            await body.CopyToAsync(counter, cancellationToken).ConfigureAwait(false);
+            sent = counter.Length;
+        }
+
+        var canned = Route(request);
+        string range = request.Headers.Range is { } r ? $" Range: {r}" : string.Empty;
+        Console.WriteLine($"    {request.Method} {request.RequestUri}{range} ({sent} bytes sent) -> {(int)canned.Status} ({canned.Body.Length} bytes)");
+        return canned.Create(request);
     }
 
     private async Task<HttpResponseMessage> DrainThenRespondAsync(HttpRequestMessage request, HttpContent body, CancellationToken cancellationToken)

@@ -75,6 +75,34 @@ public static class PairedTiming
     /// </summary>
     public static string Clock => OperatingSystem.IsLinux() ? "process CPU time" : "wall-clock time";
 
+    /// <summary>Calls each benchmark of a class once with request tracing on: what each side sends, for the docs.</summary>
+    /// <param name="type">The benchmark class.</param>
+    public static void TraceOnce(Type type)
+    {
+        object instance = Activator.CreateInstance(type)!;
+        Invoke(instance, type.GetMethods().Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null));
+        try
+        {
+            foreach (var method in type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
+            {
+                Console.WriteLine($"{type.Name}.{method.Name}");
+                CannedHandler.Trace = true;
+                try
+                {
+                    Run(method.CreateDelegate<Func<Task>>(instance), 1);
+                }
+                finally
+                {
+                    CannedHandler.Trace = false;
+                }
+            }
+        }
+        finally
+        {
+            Invoke(instance, type.GetMethods().Where(m => m.GetCustomAttribute<GlobalCleanupAttribute>() is not null));
+        }
+    }
+
     private static double Time(Func<Task> call, int count)
     {
         long start = Now();
