@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace Polycloud.Analyzers.CodeFixes
@@ -113,7 +114,7 @@ namespace Polycloud.Analyzers.CodeFixes
         {
             if (name.Parent is MemberAccessExpressionSyntax access && access.Expression == name)
             {
-                var member = model.GetSymbolInfo(access.Name, cancellationToken).Symbol;
+                var member = OriginalDefinition(model.GetSymbolInfo(access.Name, cancellationToken).Symbol);
                 var owner = member?.ContainingType;
                 return owner != null && (SymbolEqualityComparer.Default.Equals(owner, exceptionType) || owner.SpecialType == SpecialType.System_Object);
             }
@@ -126,6 +127,23 @@ namespace Polycloud.Analyzers.CodeFixes
             var converted = model.GetTypeInfo(name, cancellationToken).ConvertedType;
             return converted != null
                    && (SymbolEqualityComparer.Default.Equals(converted, exceptionType) || converted.SpecialType == SpecialType.System_Object);
+        }
+
+        /// <summary>Follows overrides (AmazonS3Exception.Message overrides Exception.Message) to the member that introduced it.</summary>
+        private static ISymbol? OriginalDefinition(ISymbol? member)
+        {
+            for (var depth = 0; member != null && member.IsOverride && depth < 16; depth++)
+            {
+                member = member switch
+                {
+                    IPropertySymbol property => property.OverriddenProperty,
+                    IMethodSymbol method => method.OverriddenMethod,
+                    IEventSymbol @event => @event.OverriddenEvent,
+                    _ => null,
+                };
+            }
+
+            return member;
         }
 
         private static bool PlanFilter(ExpressionSyntax expression, ISymbol variable, SemanticModel model, Dictionary<SyntaxNode, ExpressionSyntax> replacements, CancellationToken cancellationToken)
@@ -157,9 +175,9 @@ namespace Polycloud.Analyzers.CodeFixes
 
                     var propertyName = access.Name.Identifier.ValueText;
                     string? code = null;
-                    if (StatusProperties.Contains(propertyName) && value.Value is int status)
+                    if (StatusProperties.Contains(propertyName) && value.Value is System.IConvertible number && !(value.Value is string))
                     {
-                        code = NativeApiCatalog.ErrorCodeForHttpStatus(status);
+                        code = NativeApiCatalog.ErrorCodeForHttpStatus(number.ToInt32(System.Globalization.CultureInfo.InvariantCulture));
                     }
                     else if (propertyName == "ErrorCode" && value.Value is string nativeCode)
                     {
@@ -171,10 +189,14 @@ namespace Polycloud.Analyzers.CodeFixes
                         return false;
                     }
 
-                    var op = comparison.IsKind(SyntaxKind.EqualsExpression) ? "==" : "!=";
-                    var replacement = SyntaxFactory.ParseExpression(receiver.Identifier.ValueText + ".ErrorCode " + op + " global::" + CloudErrorCodeName + "." + code)
-                        .WithTriviaFrom(comparison)
+                    var codeType = SyntaxFactory.ParseTypeName("global::" + CloudErrorCodeName)
                         .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+                    var replacement = SyntaxFactory.BinaryExpression(
+                            comparison.Kind(),
+                            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(receiver.Identifier.ValueText), SyntaxFactory.IdentifierName("ErrorCode")),
+                            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, codeType, SyntaxFactory.IdentifierName(code)))
+                        .NormalizeWhitespace()
+                        .WithTriviaFrom(comparison);
                     replacements[comparison] = replacement;
                     return true;
                 default:
@@ -198,7 +220,45 @@ namespace Polycloud.Analyzers.CodeFixes
             var nodes = new List<SyntaxNode> { declaration.Type };
             nodes.AddRange(plan.FilterReplacements.Keys);
             var newRoot = root.ReplaceNodes(nodes, (original, _) => original == declaration.Type ? newType : plan.FilterReplacements[original]);
+            if (newRoot is CompilationUnitSyntax unit && !HasPolycloudImport(unit, catchClause))
+            {
+                newRoot = unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("Polycloud")).WithAdditionalAnnotations(Formatter.Annotation));
+            }
+
             return document.WithSyntaxRoot(newRoot);
+        }
+
+        private static bool HasPolycloudImport(CompilationUnitSyntax unit, CatchClauseSyntax catchClause)
+        {
+            foreach (var usingDirective in unit.Usings)
+            {
+                if (usingDirective.Alias == null && usingDirective.StaticKeyword.IsKind(SyntaxKind.None) && usingDirective.Name?.ToString() == "Polycloud")
+                {
+                    return true;
+                }
+            }
+
+            foreach (var ns in catchClause.Ancestors())
+            {
+                if (ns is BaseNamespaceDeclarationSyntax declaration)
+                {
+                    var name = declaration.Name.ToString();
+                    if (name == "Polycloud" || name.StartsWith("Polycloud.", System.StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+
+                    foreach (var usingDirective in declaration.Usings)
+                    {
+                        if (usingDirective.Alias == null && usingDirective.Name?.ToString() == "Polycloud")
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
         }
 
         private sealed class RewritePlan

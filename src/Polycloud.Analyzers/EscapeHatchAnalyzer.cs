@@ -49,10 +49,12 @@ namespace Polycloud.Analyzers
                 .Add(DiagnosticProperties.Provider, api?.Provider ?? "native")
                 .Add(DiagnosticProperties.Service, api?.Service ?? "escape hatch");
             var display = method.ContainingType.Name + "." + method.Name + "<" + target.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + ">";
-            var syntax = context.Operation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } ? access.Name : context.Operation.Syntax;
+            var location = context.Operation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
+                ? access.Name.Identifier.GetLocation()
+                : context.Operation.Syntax.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.NativeEscapeHatch,
-                syntax.GetLocation(),
+                location,
                 properties,
                 display,
                 api == null ? string.Empty : " of " + api.Provider + " " + api.Service));

@@ -324,15 +324,19 @@ namespace Polycloud.Analyzers
                 return typeName == null ? name : typeName + "." + name;
             }
 
+            private static Location IdentifierLocation(SimpleNameSyntax name) => name.Identifier.GetLocation();
+
             private static Location NameLocation(SyntaxNode syntax)
             {
                 var node = syntax is InvocationExpressionSyntax invocation ? invocation.Expression : syntax;
                 switch (node)
                 {
                     case MemberAccessExpressionSyntax memberAccess:
-                        return memberAccess.Name.GetLocation();
+                        return IdentifierLocation(memberAccess.Name);
                     case MemberBindingExpressionSyntax binding:
-                        return binding.Name.GetLocation();
+                        return IdentifierLocation(binding.Name);
+                    case SimpleNameSyntax simpleName:
+                        return IdentifierLocation(simpleName);
                     default:
                         return node.GetLocation();
                 }
