@@ -43,7 +43,8 @@ namespace Polycloud.Analyzers
             var coordinate = found.Value;
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(DiagnosticProperties.Provider, coordinate.Provider)
-                .Add(DiagnosticProperties.Service, "coordinates");
+                .Add(DiagnosticProperties.Service, "coordinates")
+                .Add(DiagnosticProperties.Portable, "configuration");
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.HardCodedCloudCoordinate,
                 literal.Syntax.GetLocation(),

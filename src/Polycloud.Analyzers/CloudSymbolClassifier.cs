@@ -35,6 +35,7 @@ namespace Polycloud.Analyzers
         private static readonly Dictionary<string, ServiceEntry> ServicesByNamespace = BuildServiceIndex();
         private static readonly Dictionary<string, ServiceEntry> LooseTypesByName = BuildLooseTypeIndex();
         private static readonly Dictionary<string, ClientEntry> ClientsByType = BuildClientIndex();
+        private static readonly HashSet<string> ProviderOnlyTypes = new HashSet<string>(NativeApiCatalog.ProviderOnlyTypes, StringComparer.Ordinal);
 
         private static readonly CloudApi NotCloud = new CloudApi(string.Empty, string.Empty, null, false);
 
@@ -205,7 +206,9 @@ namespace Polycloud.Analyzers
             var byNamespace = type.ContainingNamespace == null ? null : ClassifyNamespace(type.ContainingNamespace);
             if (byNamespace != null)
             {
-                return byNamespace;
+                return ProviderOnlyTypes.Contains(fullName)
+                    ? new CloudApi(byNamespace.Provider, byNamespace.Service, null, false)
+                    : byNamespace;
             }
 
             // DI and configuration glue that cloud SDKs put into Microsoft.Extensions.* namespaces.

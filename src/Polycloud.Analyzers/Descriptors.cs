@@ -56,7 +56,7 @@ namespace Polycloud.Analyzers
         internal static readonly DiagnosticDescriptor ProviderOnlyFeature = new DiagnosticDescriptor(
             DiagnosticIds.ProviderOnlyFeature,
             title: "Provider-only cloud feature (lock-in hotspot)",
-            messageFormat: "'{0}' is a {1} {2} feature with no Polycloud equivalent: a lock-in hotspot",
+            messageFormat: "'{0}' is a provider-only {1} {2} feature with no Polycloud equivalent: a lock-in hotspot",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Info,
             isEnabledByDefault: true,

@@ -12,7 +12,7 @@ namespace Polycloud.Analyzers
     {
         internal const string Aws = "AWS";
         internal const string Azure = "Azure";
-        internal const string Google = "Google Cloud";
+        internal const string Google = "Google";
 
         private const string BlobBucket = "Polycloud.Blobs.BlobBucket";
         private const string MessageQueue = "Polycloud.Queues.MessageQueue";
@@ -89,6 +89,33 @@ namespace Polycloud.Analyzers
         internal static readonly ServiceEntry[] LooseTypes =
         {
             new ServiceEntry("Google.GoogleApiException", Google, "API client libraries", null),
+        };
+
+        /// <summary>
+        /// Types in a service that has a portable equivalent which nevertheless model a provider-only feature (storage
+        /// classes, server-side encryption settings, lifecycle rules, access tiers): their use is a lock-in hotspot.
+        /// </summary>
+        internal static readonly string[] ProviderOnlyTypes =
+        {
+            "Amazon.S3.ServerSideEncryptionMethod",
+            "Amazon.S3.S3StorageClass",
+            "Amazon.S3.S3CannedACL",
+            "Amazon.S3.Model.PutLifecycleConfigurationRequest",
+            "Amazon.S3.Model.LifecycleConfiguration",
+            "Amazon.S3.Model.LifecycleRule",
+            "Amazon.S3.Model.PutBucketPolicyRequest",
+            "Amazon.S3.Model.PutBucketVersioningRequest",
+            "Amazon.S3.Model.PutBucketNotificationRequest",
+            "Amazon.S3.Model.RestoreObjectRequest",
+            "Amazon.SQS.Model.SetQueueAttributesRequest",
+            "Amazon.SQS.Model.PurgeQueueRequest",
+            "Azure.Storage.Blobs.Models.AccessTier",
+            "Azure.Storage.Blobs.Models.BlobImmutabilityPolicy",
+            "Azure.Storage.Blobs.Models.BlobLegalHoldResult",
+            "Azure.Storage.Blobs.Models.PublicAccessType",
+            "Azure.Storage.Blobs.Models.RehydratePriority",
+            "Google.Cloud.Storage.V1.PredefinedObjectAcl",
+            "Google.Cloud.Storage.V1.PredefinedBucketAcl",
         };
 
         /// <summary>

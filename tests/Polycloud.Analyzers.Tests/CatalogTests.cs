@@ -92,6 +92,13 @@ public class CatalogTests
         }
     }
 
+    public static TheoryData<string> ProviderOnlyTypes() => [.. NativeApiCatalog.ProviderOnlyTypes];
+
+    [Theory]
+    [MemberData(nameof(ProviderOnlyTypes))]
+    public void Every_provider_only_type_resolves(string metadataName)
+        => Assert.NotNull(Sdks.GetTypeByMetadataName(metadataName));
+
     [Fact]
     public void Loose_types_resolve()
     {

@@ -85,12 +85,13 @@ public class ConfigurationTests
         const string source = """
             class C
             {
-                void M(Amazon.S3.IAmazonS3 {|#0:s3|}) => s3.{|#1:PutLifecycleConfigurationAsync|}(new Amazon.S3.Model.{|#2:PutLifecycleConfigurationRequest|}());
+                void M(Amazon.S3.IAmazonS3 {|#0:s3|}) => s3.{|#1:PutLifecycleConfigurationAsync|}(new {|#2:Amazon.S3.Model.PutLifecycleConfigurationRequest|}());
             }
             """;
         var test = new AnalyzerTest<NativeCloudApiAnalyzer> { TestCode = source }
             .WithGlobalConfig("dotnet_diagnostic.PC0002.severity = error", "dotnet_diagnostic.PC0001.severity = none");
         test.ExpectedDiagnostics.Add(D.Hotspot(1, "IAmazonS3.PutLifecycleConfigurationAsync", "AWS", "S3").WithSeverity(DiagnosticSeverity.Error));
+        test.ExpectedDiagnostics.Add(D.Hotspot(2, "new PutLifecycleConfigurationRequest", "AWS", "S3").WithSeverity(DiagnosticSeverity.Error));
         await test.RunAsync(TestContext.Current.CancellationToken);
     }
 

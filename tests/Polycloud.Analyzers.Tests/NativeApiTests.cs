@@ -52,7 +52,7 @@ public class NativeApiTests
             source,
             D.Portable(0, "AmazonS3Client", "AWS", "S3", "Polycloud.Blobs.BlobBucket"),
             D.Hotspot(1, "AmazonS3Client.PutLifecycleConfigurationAsync", "AWS", "S3"),
-            D.Portable(2, "new PutLifecycleConfigurationRequest", "AWS", "S3", "Polycloud.Blobs.BlobBucket"),
+            D.Hotspot(2, "new PutLifecycleConfigurationRequest", "AWS", "S3"),
             D.Hotspot(3, "RegionEndpoint.USEast1", "AWS", "AWS SDK"));
     }
 
@@ -116,7 +116,7 @@ public class NativeApiTests
             D.Portable(4, "BlobClient.UploadAsync", "Azure", "Blob Storage", "Polycloud.Blobs.BlobBucket.UploadAsync"),
             D.Portable(5, "BlobBaseClient.DownloadToAsync", "Azure", "Blob Storage", "Polycloud.Blobs.BlobBucket.DownloadToAsync"),
             D.Hotspot(6, "BlobBaseClient.SetAccessTierAsync", "Azure", "Blob Storage"),
-            D.Portable(7, "AccessTier.Cool", "Azure", "Blob Storage", "Polycloud.Blobs.BlobBucket"),
+            D.Hotspot(7, "AccessTier.Cool", "Azure", "Blob Storage"),
             D.Portable(8, "QueueClient.SendMessageAsync", "Azure", "Queue Storage", "Polycloud.Queues.MessageQueue.SendAsync"));
     }
 
@@ -140,9 +140,9 @@ public class NativeApiTests
             """;
         await Verify.AnalyzerAsync<NativeCloudApiAnalyzer>(
             source,
-            D.Portable(1, "StorageClient.Create", "Google Cloud", "Cloud Storage", "Polycloud.Blobs.BlobBucket (a bucket opened from configuration or a gs:// URL)"),
-            D.Portable(2, "StorageClient.UploadObjectAsync", "Google Cloud", "Cloud Storage", "Polycloud.Blobs.BlobBucket.UploadAsync"),
-            D.Hotspot(3, "StorageClient.GetBucketAsync", "Google Cloud", "Cloud Storage"));
+            D.Portable(1, "StorageClient.Create", "Google", "Cloud Storage", "Polycloud.Blobs.BlobBucket (a bucket opened from configuration or a gs:// URL)"),
+            D.Portable(2, "StorageClient.UploadObjectAsync", "Google", "Cloud Storage", "Polycloud.Blobs.BlobBucket.UploadAsync"),
+            D.Hotspot(3, "StorageClient.GetBucketAsync", "Google", "Cloud Storage"));
     }
 
     [Fact]

@@ -55,6 +55,6 @@ public class RegistrationAndExceptionTests
             source,
             D.Catch(0, "AmazonS3Exception", "AWS S3"),
             D.Catch(1, "RequestFailedException", "Azure SDK core"),
-            D.Catch(2, "GoogleApiException", "Google Cloud API client libraries"));
+            D.Catch(2, "GoogleApiException", "Google API client libraries"));
     }
 }
