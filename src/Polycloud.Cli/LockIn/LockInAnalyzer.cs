@@ -12,7 +12,7 @@ namespace Polycloud.Cli.LockIn;
 /// Runs the Polycloud lock-in analyzers over a solution or project and builds a <see cref="LockInReport"/>.
 /// The project's own <c>.editorconfig</c>/<c>.globalconfig</c> settings (allowed adapter namespaces, severities) apply.
 /// </summary>
-internal static class LockInAnalyzer
+internal static partial class LockInAnalyzer
 {
     private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers =
         [new NativeCloudApiAnalyzer(), new CloudCoordinateAnalyzer(), new EscapeHatchAnalyzer()];
@@ -45,12 +45,9 @@ internal static class LockInAnalyzer
             }
         }
 
-        var projects = solution.Projects;
-        if (IsSolution(target) is false)
-        {
-            // OpenProjectAsync also loads referenced projects: report only the one asked for.
-            projects = projects.Where(p => string.Equals(p.FilePath, target, StringComparison.OrdinalIgnoreCase));
-        }
+        // Opening a project or solution also loads the projects they reference: report only the ones asked for.
+        var wanted = IsSolution(target) ? SolutionProjectPaths(target) : new HashSet<string>(StringComparer.OrdinalIgnoreCase) { target };
+        var projects = solution.Projects.Where(p => p.FilePath is not null && wanted.Contains(Path.GetFullPath(p.FilePath)));
 
         return await AnalyzeAsync(target, projects, stopwatch, cancellationToken).ConfigureAwait(false);
     }
@@ -172,6 +169,23 @@ internal static class LockInAnalyzer
 
         throw new FileNotFoundException($"'{path}' does not exist.", full);
     }
+
+    /// <summary>The project files a .sln or .slnx lists (full paths).</summary>
+    internal static HashSet<string> SolutionProjectPaths(string solutionPath)
+    {
+        var directory = Path.GetDirectoryName(solutionPath)!;
+        var text = File.ReadAllText(solutionPath);
+        var relative = solutionPath.EndsWith(".slnx", StringComparison.OrdinalIgnoreCase)
+            ? System.Xml.Linq.XDocument.Parse(text).Descendants("Project").Select(e => (string?)e.Attribute("Path")).OfType<string>()
+            : SlnProjectLine().Matches(text).Select(m => m.Groups["path"].Value);
+        return relative
+            .Where(r => r.EndsWith("proj", StringComparison.OrdinalIgnoreCase))
+            .Select(r => Path.GetFullPath(Path.Combine(directory, r.Replace('\\', Path.DirectorySeparatorChar))))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Project\\(\"\\{[^}]+\\}\"\\)\\s*=\\s*\"[^\"]*\"\\s*,\\s*\"(?<path>[^\"]+)\"", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex SlnProjectLine();
 
     private static bool IsSolution(string path)
         => path.EndsWith(".sln", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".slnx", StringComparison.OrdinalIgnoreCase);

@@ -121,11 +121,16 @@ internal sealed record LockInReport(string Target, IReadOnlyList<ProjectSummary>
 /// <summary>
 /// The single lock-in score. Each site is weighted — 1 when Polycloud has a portable equivalent (a mechanical port),
 /// 3 for a provider-only feature (a redesign), 2 for a native escape hatch (deliberate, but provider-bound code follows).
-/// The weighted sites per 1,000 source lines, <c>D</c>, become <c>score = 100 × (1 − e^(−D/20))</c>: 0 means no lock-in,
-/// 10 weighted sites per 1,000 lines scores 39, 40 scores 86; the score never reaches 100.
+/// With <c>D</c> the weighted sites per 1,000 source lines, <c>score = 100 × D / (D + 25)</c>: 0 means no lock-in,
+/// 25 weighted sites per 1,000 lines scores 50, and the score approaches 100 as lock-in gets denser (any lock-in
+/// scores at least 1; the maximum is 99). It compares
+/// projects of different sizes, and the same project before and after a port.
 /// </summary>
 internal static class LockInScore
 {
+    /// <summary>The weighted sites per 1,000 lines that score 50.</summary>
+    public const double HalfScoreDensity = 25;
+
     /// <summary>The weight of one site.</summary>
     public static double Weight(LockInFinding finding)
         => finding.RuleId == "PC0006" ? 2 : finding.HasPortableEquivalent ? 1 : 3;
@@ -139,6 +144,9 @@ internal static class LockInScore
         }
 
         var density = weightedSites * 1000.0 / Math.Max(lines, 1);
-        return (int)Math.Round(100 * (1 - Math.Exp(-density / 20)), MidpointRounding.AwayFromZero);
+        var score = (int)Math.Round(100 * density / (density + HalfScoreDensity), MidpointRounding.AwayFromZero);
+
+        // 0 is reserved for "no lock-in at all", and the curve never reaches 100.
+        return Math.Clamp(score, 1, 99);
     }
 }
