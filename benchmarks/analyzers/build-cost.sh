@@ -40,5 +40,5 @@ echo "difference of medians (ms): $(( with_median - without_median ))"
 echo "compiler-reported analyzer time (ReportAnalyzer):"
 dotnet build "$project" -c Release --no-restore --no-incremental -p:BuildProjectReferences=false \
   -p:PolycloudAnalyzers=true -p:ReportAnalyzer=true -v:d -nologo \
-  | grep -E "Total analyzer execution time|Polycloud\.Analyzers|NativeCloudApiAnalyzer|CloudCoordinateAnalyzer|EscapeHatchAnalyzer" \
-  | sed 's/^ *//' | sort -u | head -20
+  | grep -E "Total analyzer execution time|^ *[0-9.<]+ +[0-9]+ +(Polycloud\.|Microsoft\.CodeAnalysis\.(CSharp\.)?NetAnalyzers,)" \
+  | sed 's/^ *//' | head -20

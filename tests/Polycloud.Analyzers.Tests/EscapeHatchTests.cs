@@ -44,6 +44,26 @@ public class EscapeHatchTests
     }
 
     [Fact]
+    public async Task Portable_api_calls_are_not_native_usage()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+            using Polycloud.Blobs;
+
+            class Archive
+            {
+                private readonly BlobBucket _bucket = new();
+                public BlobBucket Bucket => _bucket;
+                Task Save(BlobBucket bucket) => bucket.UploadAsync("receipts/1.pdf");
+            }
+            """;
+        var test = new AnalyzerTest<NativeCloudApiAnalyzer>(referencePolycloud: false);
+        test.TestState.Sources.Add(source);
+        test.TestState.Sources.Add(PortableStub);
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task As_methods_outside_polycloud_are_not_escape_hatches()
     {
         const string source = """
