@@ -43,6 +43,7 @@ namespace Polycloud.Analyzers
         private readonly ConcurrentDictionary<INamespaceSymbol, CloudApi> _namespaces = new ConcurrentDictionary<INamespaceSymbol, CloudApi>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, CloudApi> _types = new ConcurrentDictionary<ITypeSymbol, CloudApi>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, CloudApi> _members = new ConcurrentDictionary<ISymbol, CloudApi>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<INamespaceSymbol, string> _namespaceNames = new ConcurrentDictionary<INamespaceSymbol, string>(SymbolEqualityComparer.Default);
         private readonly INamedTypeSymbol? _exceptionType;
 
         public CloudSymbolClassifier(Compilation compilation)
@@ -111,7 +112,8 @@ namespace Polycloud.Analyzers
         /// <summary>Classifies a named type (not its type arguments).</summary>
         public CloudApi? ClassifyType(ITypeSymbol type)
         {
-            if (type.TypeKind == TypeKind.Error || type.SpecialType != SpecialType.None)
+            if (type.TypeKind == TypeKind.Error || type.TypeKind == TypeKind.TypeParameter || type.TypeKind == TypeKind.Dynamic
+                || type.SpecialType != SpecialType.None)
             {
                 return null;
             }
@@ -129,6 +131,9 @@ namespace Polycloud.Analyzers
             var result = _members.GetOrAdd(member.OriginalDefinition, ComputeMember);
             return ReferenceEquals(result, NotCloud) ? null : result;
         }
+
+        /// <summary>The namespace's dotted name, cached per compilation.</summary>
+        public string CachedNamespaceName(INamespaceSymbol ns) => _namespaceNames.GetOrAdd(ns, NamespaceName);
 
         public bool IsException(ITypeSymbol type)
         {

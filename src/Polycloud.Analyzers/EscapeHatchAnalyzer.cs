@@ -33,7 +33,7 @@ namespace Polycloud.Analyzers
         private static void AnalyzeInvocation(OperationAnalysisContext context, LockInOptions options, CloudSymbolClassifier classifier)
         {
             var method = ((IInvocationOperation)context.Operation).TargetMethod;
-            if (!method.IsGenericMethod || (method.Name != "As" && method.Name != "TryAs") || !IsPolycloudType(method.ContainingType))
+            if (!method.IsGenericMethod || (method.Name != "As" && method.Name != "TryAs") || !IsPolycloudType(method.ContainingType, classifier))
             {
                 return;
             }
@@ -60,7 +60,7 @@ namespace Polycloud.Analyzers
                 api == null ? string.Empty : " of " + api.Provider + " " + api.Service));
         }
 
-        private static bool IsPolycloudType(INamedTypeSymbol? type)
+        private static bool IsPolycloudType(INamedTypeSymbol? type, CloudSymbolClassifier classifier)
         {
             var ns = type?.ContainingNamespace;
             if (ns == null || ns.IsGlobalNamespace)
@@ -68,7 +68,7 @@ namespace Polycloud.Analyzers
                 return false;
             }
 
-            var name = CloudSymbolClassifier.NamespaceName(ns);
+            var name = classifier.CachedNamespaceName(ns);
             return name == "Polycloud" || name.StartsWith("Polycloud.", StringComparison.Ordinal);
         }
     }

@@ -94,7 +94,7 @@ namespace Polycloud.Analyzers
                 var method = invocation.TargetMethod;
 
                 var api = _classifier.ClassifyMember(method);
-                if (api == null && method.IsGenericMethod && IsInNamespace(method.ContainingType, DependencyInjectionNamespace))
+                if (api == null && method.IsGenericMethod && IsInNamespace(method.ContainingType, DependencyInjectionNamespace, _classifier))
                 {
                     // services.AddSingleton<IAmazonS3, AmazonS3Client>() and friends.
                     foreach (var argument in method.TypeArguments)
@@ -286,8 +286,8 @@ namespace Polycloud.Analyzers
                 return builder.ToImmutable();
             }
 
-            private static bool IsInNamespace(INamedTypeSymbol? type, string ns)
-                => type?.ContainingNamespace != null && CloudSymbolClassifier.NamespaceName(type.ContainingNamespace) == ns;
+            private static bool IsInNamespace(INamedTypeSymbol? type, string ns, CloudSymbolClassifier classifier)
+                => type?.ContainingNamespace != null && classifier.CachedNamespaceName(type.ContainingNamespace) == ns;
 
             private static bool IsInitializerTarget(IMemberReferenceOperation reference)
             {
