@@ -4,7 +4,7 @@ using Polycloud.Aws.Blobs;
 using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
 
-namespace Polycloud.Aws;
+namespace Polycloud;
 
 /// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets.</summary>
 public static class PolycloudAwsExtensions

@@ -4,7 +4,7 @@ using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
 using Polycloud.Google.Blobs;
 
-namespace Polycloud.Google;
+namespace Polycloud;
 
 /// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage).</summary>
 public static class PolycloudGoogleExtensions
