@@ -81,8 +81,8 @@ public sealed class ReaderTests
         Assert.All(errors, e => Assert.Contains("ChargePeriodEnd': '2023-02-01T30:00:00Z'", e.Message, StringComparison.Ordinal));
         Assert.Equal(["commitment_discount_purchase_scenario_2.csv", "commitment_discount_purchase_scenario_3.csv"], errors.Select(e => Path.GetFileName(e.SourceName)));
 
-        var spend = await TestData.ReadAllAsync(Path.Combine(TestData.SpecExamples, "saas_examples", "spend_agreements", "saas_spend_agreements_a1.csv"));
-        Assert.Contains(spend, r => r.BilledCost == 10000.00m); // "$10,000.00 "
+        var spend = await TestData.ReadAllAsync(Path.Combine(TestData.SpecExamples, "saas_examples", "simple_agreements", "simple_saas_agreements_b.csv"));
+        Assert.Contains(spend, r => r.BilledCost == 50000.00m); // "$50,000.00 "
 
         var flex = await TestData.ReadAllAsync(Path.Combine(TestData.SpecExamples, "commitment_discount_flexibility",
             "one_hundred_percent_utilization_with_commitment_discount_flexibility_with_1_resource.csv"));
