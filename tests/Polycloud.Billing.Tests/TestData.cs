@@ -30,7 +30,7 @@ internal static class TestData
     }
 
     /// <summary>Sum of one column computed by a deliberately simple RFC 4180 parser, independent of the library.</summary>
-    public static decimal SumColumn(string path, string column, Func<Dictionary<string, string>, bool>? where = null)
+    public static decimal SumColumn(string path, string column, Func<Dictionary<string, string>, bool>? where = null, bool money = false)
     {
         decimal sum = 0;
         foreach (var row in ReadCsv(path))
@@ -46,7 +46,9 @@ internal static class TestData
                 continue;
             }
 
-            sum += decimal.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture);
+            sum += money
+                ? decimal.Parse(v, NumberStyles.Currency | NumberStyles.Float, CultureInfo.GetCultureInfo("en-US"))
+                : decimal.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture);
         }
 
         return sum;
