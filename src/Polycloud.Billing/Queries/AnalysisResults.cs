@@ -14,8 +14,11 @@ public sealed record TagAllocationRow(string Value, decimal Cost);
 /// <param name="TotalCost">All cost.</param>
 public sealed record TagAllocation(string TagKey, CostMetric Metric, IReadOnlyList<TagAllocationRow> Allocations, decimal UnallocatedCost, decimal UntaggedCost, decimal TotalCost) : ITabularReport
 {
-    /// <summary>Share of cost that carries the tag key (the FinOps allocation coverage figure), 0–1; 1 when there is no cost.</summary>
-    public double Coverage => TotalCost == 0 ? 1 : (double)((TotalCost - UnallocatedCost) / TotalCost);
+    /// <summary>
+    /// Share of cost that carries the tag key (the FinOps allocation coverage figure), 0–1; 1 when there is no cost.
+    /// Computed over positive amounts, so credits and refunds cannot push it outside 0–1.
+    /// </summary>
+    public double Coverage { get; init; }
 
     /// <summary>Share of cost that carries no tag at all, 0–1.</summary>
     public double UntaggedShare => TotalCost == 0 ? 0 : (double)(UntaggedCost / TotalCost);

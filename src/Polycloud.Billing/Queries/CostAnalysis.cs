@@ -22,11 +22,12 @@ public static class CostAnalysis
         }
 
         var byValue = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        decimal total = 0, withoutKey = 0, untagged = 0;
+        decimal total = 0, withoutKey = 0, untagged = 0, positive = 0, positiveCovered = 0;
         await foreach (var r in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var cost = CostMetrics.Of(r, metric);
             total += cost;
+            positive += Math.Max(cost, 0m);
             var tags = r.Tags;
             if (tags.Count == 0)
             {
@@ -36,6 +37,7 @@ public static class CostAnalysis
             if (tags.TryGetValue(tagKey, out var value))
             {
                 byValue[value] = byValue.GetValueOrDefault(value) + cost;
+                positiveCovered += Math.Max(cost, 0m);
             }
             else
             {
@@ -43,7 +45,10 @@ public static class CostAnalysis
             }
         }
 
-        return new TagAllocation(tagKey, metric, [.. byValue.OrderByDescending(p => p.Value).Select(p => new TagAllocationRow(p.Key, p.Value))], withoutKey, untagged, total);
+        return new TagAllocation(tagKey, metric, [.. byValue.OrderByDescending(p => p.Value).Select(p => new TagAllocationRow(p.Key, p.Value))], withoutKey, untagged, total)
+        {
+            Coverage = positive == 0 ? 1 : (double)(positiveCovered / positive),
+        };
     }
 
     /// <summary>Data transfer cost per provider and kind (internet egress, inter-region, interconnect, ...).</summary>

@@ -20,17 +20,22 @@ public enum DataTransferKind
 /// <summary>Recognises data transfer charges from their description, meter and service, across providers.</summary>
 public static class DataTransferClassifier
 {
-    /// <summary>Classifies a record; null when it is not a data transfer charge.</summary>
+    /// <summary>Classifies a record; null when it is not a data transfer charge (tax rows never are).</summary>
     /// <param name="record">The record.</param>
     /// <returns>The kind of transfer, or null.</returns>
     public static DataTransferKind? Classify(FocusRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (record.ChargeCategory == "Tax")
+        {
+            return null; // tax on a transfer service is tax, not transfer
+        }
+
         var text = string.Join(' ', record.ChargeDescription, record.SkuMeter, record.ServiceName);
-        bool isTransfer = Has(text, "data transfer") || Has(text, "datatransfer") || Has(text, "bandwidth") || Has(text, "-bytes") ||
-            Has(text, "egress") || Has(text, "ingress") || Has(text, "internet data") || Has(text, "inter-region") ||
-            Has(text, "interconnect") || Has(text, "directconnect") || Has(text, "direct connect") || Has(text, "expressroute") ||
-            (Has(text, "peering") && (Has(text, "ingress") || Has(text, "egress")));
+        bool isTransfer = Has(text, "data transfer") || Has(text, "datatransfer") || Has(text, "bandwidth") || Has(text, "out-bytes") ||
+            Has(text, "in-bytes") || Has(text, "regional-bytes") || Has(text, "egress") || Has(text, "ingress") ||
+            Has(text, "inter-region") || Has(text, "interconnect") || Has(text, "directconnect") || Has(text, "direct connect") ||
+            Has(text, "expressroute");
         if (!isTransfer)
         {
             return null;
@@ -41,31 +46,31 @@ public static class DataTransferClassifier
             return DataTransferKind.DedicatedInterconnect;
         }
 
-        if (Has(text, "cloudfront") || Has(text, "to cdn") || Has(text, "cdn egress"))
+        if (Has(text, "cloudfront") || Has(text, " cdn"))
         {
             return DataTransferKind.Other;
         }
 
-        if (Has(text, "data transfer in") || Has(text, "transfer from") || Has(text, "ingress") || Has(text, "-in-bytes") || Has(text, "datatransfer-in") ||
-            Has(text, "inbound"))
-        {
-            return Has(text, "inter-region") || Has(text, "region") && Has(text, " from ") ? DataTransferKind.InterRegion : DataTransferKind.Ingress;
-        }
-
-        if (Has(text, "intra-region") || Has(text, "regional data transfer") || Has(text, "between ec2 azs") || Has(text, "inter-zone") ||
-            Has(text, "intrazone") || Has(text, "regional-bytes") || Has(text, "between zones") || Has(text, "intra region"))
+        if (Has(text, "intra-region") || Has(text, "intra region") || Has(text, "intraregion") || Has(text, "regional data transfer") ||
+            Has(text, "regional-bytes") || Has(text, "between ec2 azs") || Has(text, "inter-zone") || Has(text, "inter zone") ||
+            Has(text, "between zones") || Has(text, "intrazone"))
         {
             return DataTransferKind.IntraRegion;
         }
 
-        if (Has(text, "inter-region") || Has(text, "inter region") || Has(text, "interregion") || Has(text, "-aws-out-bytes") ||
-            Has(text, "data transfer to ") || Has(text, "between regions") || Has(text, "inter continent") || Has(text, "intra continent"))
+        if (Has(text, "-aws-out-bytes") || Has(text, "-aws-in-bytes") || Has(text, "inter-region") || Has(text, "inter region") ||
+            Has(text, "interregion") || Has(text, "data transfer to ") || Has(text, "data transfer from ") || Has(text, "between regions") ||
+            Has(text, "continent"))
         {
             return DataTransferKind.InterRegion;
         }
 
-        if (Has(text, "internet") || Has(text, "data transfer out") || Has(text, "datatransfer-out") || Has(text, "egress") || Has(text, "outbound") ||
-            Has(text, "-out-bytes"))
+        if (Has(text, "data transfer in") || Has(text, "in-bytes") || Has(text, "ingress") || Has(text, "inbound"))
+        {
+            return DataTransferKind.Ingress;
+        }
+
+        if (Has(text, "internet") || Has(text, "data transfer out") || Has(text, "out-bytes") || Has(text, "egress") || Has(text, "outbound"))
         {
             return DataTransferKind.InternetEgress;
         }
