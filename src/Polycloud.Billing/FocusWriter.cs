@@ -36,10 +36,13 @@ public static class FocusWriter
             {
                 await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
-                    using var row = writer.NewRow(cancellationToken);
-                    foreach (var column in columns)
+                    // Rows are formatted into Sep's buffer synchronously; cancellation is observed per record by the loop.
+                    using (var row = writer.NewRow(CancellationToken.None))
                     {
-                        row[column.Name].Set(Format(column.Value(record)));
+                        foreach (var column in columns)
+                        {
+                            row[column.Name].Set(Format(column.Value(record)));
+                        }
                     }
 
                     count++;

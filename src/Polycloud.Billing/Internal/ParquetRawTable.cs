@@ -147,7 +147,7 @@ internal sealed class ParquetRawTable : RawTable
 
             var df = (DataField)field;
             var t = df.ClrType;
-            if (t == typeof(string))
+            if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>) || t == typeof(ReadOnlyMemory<byte>))
             {
                 var values = new string?[rows];
                 await group.ReadAsync(df, values.AsMemory(), null, ct).ConfigureAwait(false);
@@ -245,16 +245,19 @@ internal sealed class ParquetRawTable : RawTable
         public static async Task<MapBuffer> ReadAsync(ParquetRowGroupReader group, DataField keyField, DataField valueField, int rows, CancellationToken ct)
         {
             int count = checked((int)(group.GetMetadata(keyField)?.MetaData?.NumValues ?? rows));
-            var keyValues = new string?[count];
-            var valValues = new string?[count];
+            var keyValues = new ReadOnlyMemory<char>[count];
+            var valValues = new ReadOnlyMemory<char>[count];
+            var keyDef = new int[count];
             var keyRep = new int[count];
+            var valDef = new int[count];
             var valRep = new int[count];
-            await group.ReadAsync(keyField, keyValues.AsMemory(), keyRep.AsMemory(), ct).ConfigureAwait(false);
-            await group.ReadAsync(valueField, valValues.AsMemory(), valRep.AsMemory(), ct).ConfigureAwait(false);
+            await group.ReadRawAsync<ReadOnlyMemory<char>>(keyField, keyValues.AsMemory(), keyDef.AsMemory(), keyRep.AsMemory(), ct).ConfigureAwait(false);
+            await group.ReadRawAsync<ReadOnlyMemory<char>>(valueField, valValues.AsMemory(), valDef.AsMemory(), valRep.AsMemory(), ct).ConfigureAwait(false);
             var result = new string?[rows];
             int row = -1;
             var buffer = new ArrayBufferWriterStream();
             Utf8JsonWriter? writer = null;
+            int keyIndex = 0, valueIndex = 0;
             for (int i = 0; i < count; i++)
             {
                 if (keyRep[i] == 0)
@@ -264,7 +267,10 @@ internal sealed class ParquetRawTable : RawTable
                     writer = null;
                 }
 
-                if (keyValues[i] is { } key)
+                // Values are stored densely: only entries at the maximum definition level carry a value.
+                bool hasKey = keyDef[i] == keyField.MaxDefinitionLevel;
+                bool hasValue = valDef[i] == valueField.MaxDefinitionLevel;
+                if (hasKey)
                 {
                     if (writer is null)
                     {
@@ -273,7 +279,13 @@ internal sealed class ParquetRawTable : RawTable
                         writer.WriteStartObject();
                     }
 
-                    writer.WriteString(key, valValues[i] ?? string.Empty);
+                    writer.WriteString(keyValues[keyIndex].Span, hasValue ? valValues[valueIndex].Span : default);
+                    keyIndex++;
+                }
+
+                if (hasValue)
+                {
+                    valueIndex++;
                 }
             }
 

@@ -84,7 +84,7 @@ public sealed class DuckDbFocusEngine : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>Provider, currency and cost.</returns>
     public Task<SqlResultTable> TotalsByProviderAsync(CancellationToken cancellationToken = default) =>
-        QueryAsync("SELECT ProviderName, BillingCurrency, CAST(SUM(CAST(EffectiveCost AS DECIMAL(38, 18))) AS DECIMAL(38, 10)) AS EffectiveCost, COUNT(*) AS \"Rows\" " +
+        QueryAsync("SELECT ProviderName, BillingCurrency, SUM(CAST(EffectiveCost AS DECIMAL(38, 18))) AS EffectiveCost, COUNT(*) AS \"Rows\" " +
                    "FROM focus GROUP BY ALL ORDER BY EffectiveCost DESC", cancellationToken);
 
     private static object?[] ReadRow(DbDataReader reader)
