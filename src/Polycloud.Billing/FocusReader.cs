@@ -73,23 +73,15 @@ public static class FocusReader
         }
     }
 
-    private static async IAsyncEnumerable<FocusRecord> ReadPathCore(string path, FocusReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        options = CloneWithName(options, path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await foreach (var record in ReadCore(stream, ownsStream: true, options, cancellationToken).ConfigureAwait(false))
-        {
-            yield return record;
-        }
-    }
+    private static IAsyncEnumerable<FocusRecord> ReadPathCore(string path, FocusReadOptions options, CancellationToken cancellationToken) =>
+        ReadCore(
+            () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan),
+            ownsStream: true,
+            CloneWithName(options, path),
+            cancellationToken);
 
-    private static async IAsyncEnumerable<FocusRecord> ReadStreamCore(Stream stream, FocusReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var record in ReadCore(stream, ownsStream: false, options, cancellationToken).ConfigureAwait(false))
-        {
-            yield return record;
-        }
-    }
+    private static IAsyncEnumerable<FocusRecord> ReadStreamCore(Stream stream, FocusReadOptions options, CancellationToken cancellationToken) =>
+        ReadCore(() => stream, ownsStream: false, options, cancellationToken);
 
     private static FocusReadOptions CloneWithName(FocusReadOptions o, string name) => new()
     {
@@ -100,9 +92,9 @@ public static class FocusReader
         SourceName = o.SourceName ?? name,
     };
 
-    private static async IAsyncEnumerable<FocusRecord> ReadCore(Stream stream, bool ownsStream, FocusReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<FocusRecord> ReadCore(Func<Stream> open, bool ownsStream, FocusReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var opened = await OpenAsync(stream, ownsStream, options, cancellationToken).ConfigureAwait(false);
+        var opened = await OpenAsync(open(), ownsStream, options, cancellationToken).ConfigureAwait(false);
         await using (opened.Table.ConfigureAwait(false))
         {
             var mapper = CreateMapper(opened.Table, options);

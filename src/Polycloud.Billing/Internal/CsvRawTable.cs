@@ -14,6 +14,7 @@ internal sealed class CsvRawTable : RawTable
 
     // Per-column cache of the last parsed timestamp: billing rows repeat the same hour many times.
     private readonly DateTimeOffset[] _lastDate;
+    private readonly string?[] _lastString;
     private readonly char[][] _lastDateChars;
     private readonly int[] _lastDateLength;
 
@@ -24,6 +25,7 @@ internal sealed class CsvRawTable : RawTable
         _ownsStream = ownsStream;
         _columns = [.. reader.Header.ColNames.Select(c => c.Trim().TrimStart('\uFEFF'))];
         _lastDate = new DateTimeOffset[_columns.Length];
+        _lastString = new string?[_columns.Length];
         _lastDateChars = new char[_columns.Length][];
         _lastDateLength = new int[_columns.Length];
     }
@@ -81,7 +83,19 @@ internal sealed class CsvRawTable : RawTable
     public override string? GetString(int column)
     {
         var span = Span(column).Trim();
-        return ValueParser.IsNull(span) ? null : _pool.Get(span);
+        if (ValueParser.IsNull(span))
+        {
+            return null;
+        }
+
+        // Consecutive rows usually repeat account, provider, service, region and unit: compare with the previous value first.
+        var last = _lastString[column];
+        if (last is not null && span.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        return _lastString[column] = _pool.Get(span);
     }
 
     public override decimal? GetDecimal(int column)

@@ -5,6 +5,8 @@ internal abstract class RecordMapper
 {
     private readonly Dictionary<string, string>[] _normalized = new Dictionary<string, string>[8];
     private readonly Dictionary<string, int> _normalizedColumns = new(StringComparer.Ordinal);
+    private readonly string?[] _lastRaw = new string?[8];
+    private readonly string?[] _lastCanonical = new string?[8];
 
     /// <summary>Maps the current row; most formats produce one record per row, Google Cloud credits produce extra rows.</summary>
     public abstract void Map(RawTable table, List<FocusRecord> output);
@@ -24,6 +26,11 @@ internal abstract class RecordMapper
             _normalized[slot] = new Dictionary<string, string>(StringComparer.Ordinal);
         }
 
+        if (ReferenceEquals(value, _lastRaw[slot]))
+        {
+            return _lastCanonical[slot];
+        }
+
         var cache = _normalized[slot];
         if (!cache.TryGetValue(value, out var canonical))
         {
@@ -34,6 +41,8 @@ internal abstract class RecordMapper
             }
         }
 
+        _lastRaw[slot] = value;
+        _lastCanonical[slot] = canonical;
         return canonical;
     }
 

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Polycloud.Billing;
+
+namespace Polycloud.Benchmarks.Billing;
+
+/// <summary>
+/// Ingest of a generated 10-million-row FOCUS CSV (44 columns, ~750 bytes a row) into <see cref="FocusRecord"/>s and
+/// a streaming group-by, on one thread. Rows per second = Rows / Mean.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
+public class FocusIngestBenchmarks
+{
+    private string _path = string.Empty;
+
+    [Params(10_000_000)]
+    public long Rows { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _path = FocusCsvGenerator.EnsureFile(Rows);
+
+    [Benchmark(Description = "FocusReader.ReadAsync: every column of every row")]
+    public async Task<decimal> ReadAllColumns()
+    {
+        decimal total = 0;
+        long n = 0;
+        await foreach (var r in FocusReader.ReadAsync(_path))
+        {
+            total += r.BilledCost;
+            n++;
+        }
+
+        if (n != Rows)
+        {
+            throw new InvalidOperationException($"Read {n} rows, expected {Rows}.");
+        }
+
+        return total;
+    }
+
+    [Benchmark(Description = "CostQuery: daily EffectiveCost by provider and service")]
+    public async Task<int> DailyByProviderAndService()
+    {
+        var table = await new CostQuery().GroupBy(CostDimension.Provider, CostDimension.Service).Per(CostGranularity.Day)
+            .ExecuteAsync(FocusReader.ReadAsync(_path));
+        return table.Items.Count;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine($"// Peak working set: {process.PeakWorkingSet64 / (1024 * 1024)} MiB; file {new FileInfo(_path).Length / (1024 * 1024)} MiB");
+    }
+}
