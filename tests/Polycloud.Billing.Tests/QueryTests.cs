@@ -65,7 +65,7 @@ public sealed class QueryTests
     {
         var allocation = await CostAnalysis.AllocateByTagAsync(Read(TestData.FocusSample), "environment", cancellationToken: Ct);
 
-        decimal total = 0, covered = 0, untagged = 0, positive = 0, positiveCovered = 0;
+        decimal total = 0, covered = 0, untagged = 0, positive = 0, positiveCovered = 0, positiveUntagged = 0;
         foreach (var row in TestData.ReadCsv(TestData.FocusSample))
         {
             var cost = decimal.Parse(row["EffectiveCost"], System.Globalization.CultureInfo.InvariantCulture);
@@ -74,6 +74,7 @@ public sealed class QueryTests
             if (row["Tags"] == "NULL")
             {
                 untagged += cost;
+                positiveUntagged += Math.Max(cost, 0);
                 continue;
             }
 
@@ -91,6 +92,7 @@ public sealed class QueryTests
         Assert.Equal((double)(positiveCovered / positive), allocation.Coverage, 10);
         Assert.Equal(covered, allocation.Allocations.Sum(a => a.Cost));
         Assert.Contains(allocation.Allocations, a => a.Value == "dev");
+        Assert.Equal((double)(positiveUntagged / positive), allocation.UntaggedShare, 10);
         Assert.InRange(allocation.Coverage, 0.0, 1.0);
     }
 

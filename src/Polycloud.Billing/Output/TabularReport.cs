@@ -70,7 +70,7 @@ public static class ReportFormats
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>A GitHub-flavoured Markdown table; numeric columns are right-aligned and money is rounded to cents.</summary>
+    /// <summary>A GitHub-flavoured Markdown table; numeric columns are right-aligned, money columns are rounded to cents.</summary>
     /// <param name="report">The report.</param>
     /// <returns>Markdown text.</returns>
     public static string ToMarkdown(this ITabularReport report)
@@ -81,11 +81,13 @@ public static class ReportFormats
         var sb = new StringBuilder();
         sb.Append("| ").AppendJoin(" | ", report.Headers.Select(Output.MarkdownTable.Escape)).AppendLine(" |");
         sb.Append('|').AppendJoin('|', numeric.Select(n => n ? "---:" : "---")).AppendLine("|");
+        var money = report.Headers.Select(IsMoney).ToArray();
         foreach (var row in rows)
         {
-            sb.Append("| ").AppendJoin(" | ", row.Select(v => Output.MarkdownTable.Escape(v switch
+            sb.Append("| ").AppendJoin(" | ", row.Select((v, i) => Output.MarkdownTable.Escape(v switch
             {
-                decimal d => d.ToString("#,##0.00", CultureInfo.InvariantCulture),
+                decimal d when i < money.Length && money[i] => d.ToString("#,##0.00", CultureInfo.InvariantCulture),
+                decimal d => d.ToString("#,##0.########", CultureInfo.InvariantCulture),
                 double d => d.ToString("0.####", CultureInfo.InvariantCulture),
                 _ => Format(v),
             }))).AppendLine(" |");
@@ -93,6 +95,10 @@ public static class ReportFormats
 
         return sb.ToString();
     }
+
+    /// <summary>Money columns are shown in cents in Markdown; quantities and unit prices keep their precision.</summary>
+    private static bool IsMoney(string header) =>
+        header.EndsWith("Cost", StringComparison.Ordinal) || header is "Change" or "Baseline" or "Forecast" or "ActualToDate" or "DailyRunRate" or "UsedCost" or "UnusedCost";
 
     internal static string Format(object? value) => value switch
     {

@@ -20,8 +20,8 @@ public sealed record TagAllocation(string TagKey, CostMetric Metric, IReadOnlyLi
     /// </summary>
     public double Coverage { get; init; }
 
-    /// <summary>Share of cost that carries no tag at all, 0–1.</summary>
-    public double UntaggedShare => TotalCost == 0 ? 0 : (double)(UntaggedCost / TotalCost);
+    /// <summary>Share of cost that carries no tag at all, 0–1 (over positive amounts, like <see cref="Coverage"/>).</summary>
+    public double UntaggedShare { get; init; }
 
     /// <inheritdoc />
     public IReadOnlyList<string> Headers => [TagKey, Metric.ToString(), "Share"];

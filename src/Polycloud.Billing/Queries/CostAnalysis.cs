@@ -22,7 +22,7 @@ public static class CostAnalysis
         }
 
         var byValue = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        decimal total = 0, withoutKey = 0, untagged = 0, positive = 0, positiveCovered = 0;
+        decimal total = 0, withoutKey = 0, untagged = 0, positive = 0, positiveCovered = 0, positiveUntagged = 0;
         await foreach (var r in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             var cost = CostMetrics.Of(r, metric);
@@ -32,6 +32,7 @@ public static class CostAnalysis
             if (tags.Count == 0)
             {
                 untagged += cost;
+                positiveUntagged += Math.Max(cost, 0m);
             }
 
             if (tags.TryGetValue(tagKey, out var value))
@@ -48,6 +49,7 @@ public static class CostAnalysis
         return new TagAllocation(tagKey, metric, [.. byValue.OrderByDescending(p => p.Value).Select(p => new TagAllocationRow(p.Key, p.Value))], withoutKey, untagged, total)
         {
             Coverage = positive == 0 ? 1 : (double)(positiveCovered / positive),
+            UntaggedShare = positive == 0 ? 0 : (double)(positiveUntagged / positive),
         };
     }
 
