@@ -174,6 +174,36 @@ public sealed class ReaderTests
     }
 
     [Fact]
+    public async Task Azure_mca_camel_case_headers_map_like_ea()
+    {
+        // Column names and order as in an MCA cost details export (abridged).
+        var csv = "invoiceId,billingAccountId,billingAccountName,billingPeriodStartDate,billingPeriodEndDate,date,productId,meterName,meterCategory," +
+                  "quantity,unitOfMeasure,unitPrice,effectivePrice,payGPrice,costInBillingCurrency,billingCurrency,resourceLocation,consumedService," +
+                  "resourceId,tags,chargeType,frequency,pricingModel,subscriptionId,subscriptionName,publisherType,benefitId,benefitName\n" +
+                  "G000000001,acct:1,Contoso,10/01/2024,10/31/2024,10/05/2024,DZH318Z0BQ4L,D2s v3,Virtual Machines,24,1 Hour,0.096,0.096,0.096,2.304,EUR,westeurope," +
+                  "Microsoft.Compute,/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1,\"{\"\"team\"\": \"\"web\"\"}\"," +
+                  "Usage,UsageBased,SavingsPlan,s1,Prod,Azure,/providers/Microsoft.BillingBenefits/savingsPlanOrders/o1/savingsPlans/p1,sp-1\n";
+        var records = new List<FocusRecord>();
+        await foreach (var r in FocusReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), cancellationToken: Ct))
+        {
+            records.Add(r);
+        }
+
+        var row = Assert.Single(records);
+        Assert.Equal(BillingExportFormat.AzureCostDetails, row.SourceFormat);
+        Assert.Equal(2.304m, row.BilledCost);
+        Assert.Equal("EUR", row.BillingCurrency);
+        Assert.Equal(new DateTimeOffset(2024, 10, 5, 0, 0, 0, TimeSpan.Zero), row.ChargePeriodStart);
+        Assert.Equal(new DateTimeOffset(2024, 11, 1, 0, 0, 0, TimeSpan.Zero), row.BillingPeriodEnd);
+        Assert.Equal("Committed", row.PricingCategory);
+        Assert.Equal(("Spend", "Savings Plan", "Used"), (row.CommitmentDiscountCategory, row.CommitmentDiscountType, row.CommitmentDiscountStatus));
+        Assert.Equal("Hours", row.ConsumedUnit);
+        Assert.Equal("web", row.Tags["team"]);
+        Assert.Equal("G000000001", row.InvoiceId);
+        Assert.Equal("DZH318Z0BQ4L", row.SkuId);
+    }
+
+    [Fact]
     public async Task Gcp_json_lines_map_to_focus_with_credits_as_rows()
     {
         var rows = await TestData.ReadAllAsync(TestData.GcpJson);
