@@ -105,6 +105,42 @@ public sealed class AwsNetworkAclTranslator : INetworkPolicyTranslator
             }
         }
 
+        if (_options.AddReturnTrafficEntries)
+        {
+            foreach (var direction in new[] { NetworkDirection.Ingress, NetworkDirection.Egress })
+            {
+                if (policy.DefaultFor(direction) != NetworkAction.Allow)
+                {
+                    continue;
+                }
+
+                // Traffic the default allows needs its replies allowed in the opposite direction, from any address.
+                var returnEgress = direction == NetworkDirection.Ingress;
+                var template = new NetworkRule("(default)", direction, NetworkAction.Allow, NetworkProtocol.Tcp, NetworkEndpoint.Any, NetworkEndpoint.Any);
+                var added = new List<JsonObject>();
+                foreach (var protocol in new[] { NetworkProtocol.Tcp, NetworkProtocol.Udp, NetworkProtocol.Icmp })
+                {
+                    added.AddRange(Entries(template with { Protocol = protocol }, returnEgress, true, [IpCidr.AnyIPv4, IpCidr.AnyIPv6], protocol.HasPorts() ? [PortRange.Ephemeral] : []));
+                }
+
+                foreach (var entry in added)
+                {
+                    entries[returnEgress].Add((entry, template, true));
+                }
+
+                issues.Add(new(IssueSeverity.Warning, "(defaults)",
+                    $"network ACLs are stateless: the policy allows {direction.ToText()} traffic by default, so {added.Count} {(returnEgress ? "outbound" : "inbound")} entries allow the replies {(returnEgress ? "to" : "from")} any address on tcp/udp ports 1024-65535 and icmp; these also allow new {(returnEgress ? "outbound" : "inbound")} connections to those ports from anywhere.",
+                    "Narrow the default, or turn AddReturnTrafficEntries off and write the return entries yourself."));
+                var blockers = policy.Rules.Where(r => r.Action == NetworkAction.Deny && r.Direction != direction && r.Target.IsAny).ToList();
+                if (blockers.Count > 0)
+                {
+                    issues.Add(new(IssueSeverity.Warning, "(defaults)",
+                        $"the return traffic of {direction.ToText()} traffic the default allows can be blocked: the return entries come after the deny rule{(blockers.Count == 1 ? string.Empty : "s")} {string.Join(", ", blockers.Select(b => "'" + b.Name + "'"))}.",
+                        "Check the flow with the network ACL evaluator, which checks return traffic."));
+                }
+            }
+        }
+
         var acl = new JsonArray();
         foreach (var egress in new[] { false, true })
         {
