@@ -99,7 +99,7 @@ internal static class NetworkAclReader
         IEnumerable<(JsonElement, string)> items = root.ValueKind switch
         {
             JsonValueKind.Array => root.EnumerateArray().Select((g, i) => (g, string.Create(CultureInfo.InvariantCulture, $"[{i}]"))),
-            JsonValueKind.Object when root.TryGet("NetworkAcls", out _) => root.Items("NetworkAcls", "NetworkAcls"),
+            JsonValueKind.Object when root.TryGet("NetworkAcls", out _) => root.Items("NetworkAcls", "$"),
             JsonValueKind.Object => [(root, "$")],
             _ => throw CloudException.InvalidArgument("$", "expected the output of 'aws ec2 describe-network-acls': an object with a NetworkAcls array."),
         };

@@ -42,6 +42,9 @@ internal sealed class IpPermissionData
 
     public List<string> PrefixLists { get; } = [];
 
+    /// <summary>The descriptions of the ranges, group pairs and prefix lists, in order.</summary>
+    public List<string> Descriptions { get; } = [];
+
     public string Summary
     {
         get
@@ -134,7 +137,7 @@ internal static class SecurityGroupReader
         IEnumerable<(JsonElement, string)> items = root.ValueKind switch
         {
             JsonValueKind.Array => root.EnumerateArray().Select((g, i) => (g, string.Create(CultureInfo.InvariantCulture, $"[{i}]"))),
-            JsonValueKind.Object when root.TryGet("SecurityGroups", out _) => root.Items("SecurityGroups", "SecurityGroups"),
+            JsonValueKind.Object when root.TryGet("SecurityGroups", out _) => root.Items("SecurityGroups", "$"),
             JsonValueKind.Object => [(root, "$")],
             _ => throw CloudException.InvalidArgument("$", "expected the output of 'aws ec2 describe-security-groups': an object with a SecurityGroups array."),
         };
@@ -208,24 +211,36 @@ internal static class SecurityGroupReader
         foreach (var (range, rangePath) in element.Items("IpRanges", path))
         {
             permission.Ranges.Add((NativeJson.Cidr(range.GetStringOrNull("CidrIp", rangePath), rangePath + ".CidrIp"), range.GetStringOrNull("Description", rangePath)));
+            AddDescription(permission, range, rangePath);
         }
 
         foreach (var (range, rangePath) in element.Items("Ipv6Ranges", path))
         {
             permission.Ranges.Add((NativeJson.Cidr(range.GetStringOrNull("CidrIpv6", rangePath), rangePath + ".CidrIpv6"), range.GetStringOrNull("Description", rangePath)));
+            AddDescription(permission, range, rangePath);
         }
 
         foreach (var (pair, pairPath) in element.Items("UserIdGroupPairs", path))
         {
             permission.Groups.Add(pair.GetStringOrNull("GroupId", pairPath) ?? pair.GetStringOrNull("GroupName", pairPath)
                 ?? throw CloudException.InvalidArgument(pairPath, "a UserIdGroupPair needs a GroupId or GroupName."));
+            AddDescription(permission, pair, pairPath);
         }
 
         foreach (var (prefixList, prefixPath) in element.Items("PrefixListIds", path))
         {
             permission.PrefixLists.Add(prefixList.GetStringOrNull("PrefixListId", prefixPath) ?? throw CloudException.InvalidArgument(prefixPath, "a PrefixListIds entry needs a PrefixListId."));
+            AddDescription(permission, prefixList, prefixPath);
         }
 
         return permission;
+    }
+
+    private static void AddDescription(IpPermissionData permission, JsonElement element, string path)
+    {
+        if (element.GetStringOrNull("Description", path) is { Length: > 0 } description)
+        {
+            permission.Descriptions.Add(description);
+        }
     }
 }

@@ -165,7 +165,7 @@ public sealed class AwsSecurityGroupTranslator : INetworkPolicyTranslator
                     }
 
                     var peer = catalog.GetOrAdd([.. permission.Ranges.Select(r => r.Cidr)], permission.Groups, null, permission.PrefixLists);
-                    var described = permission.Ranges.Select(r => r.Description).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d));
+                    var described = permission.Descriptions.FirstOrDefault();
                     var isDefaultEgress = direction == NetworkDirection.Egress && permission.Protocol == "-1" && permission.Groups.Count == 0 && permission.PrefixLists.Count == 0
                         && permission.Ranges.Count > 0 && permission.Ranges.All(r => r.Cidr.IsAll);
                     var name = described ?? (isDefaultEgress ? $"{group.Id}-default-egress" : string.Create(CultureInfo.InvariantCulture, $"{group.Id}-{(direction == NetworkDirection.Ingress ? "in" : "out")}-{i}"));

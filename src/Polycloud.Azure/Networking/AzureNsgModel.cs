@@ -142,7 +142,7 @@ internal static class NsgReader
         IEnumerable<(JsonElement, string)> items = root.ValueKind switch
         {
             JsonValueKind.Array => root.EnumerateArray().Select((g, i) => (g, string.Create(CultureInfo.InvariantCulture, $"[{i}]"))),
-            JsonValueKind.Object when root.TryGet("value", out _) => root.Items("value", "value"),
+            JsonValueKind.Object when root.TryGet("value", out _) => root.Items("value", "$"),
             JsonValueKind.Object => [(root, "$")],
             _ => throw CloudException.InvalidArgument("$", "expected the output of 'az network nsg show' (an object) or 'az network nsg list' (an array)."),
         };

@@ -123,7 +123,7 @@ internal static class FirewallReader
         IEnumerable<(JsonElement, string)> items = root.ValueKind switch
         {
             JsonValueKind.Array => root.EnumerateArray().Select((g, i) => (g, string.Create(CultureInfo.InvariantCulture, $"[{i}]"))),
-            JsonValueKind.Object when root.TryGet("items", out _) => root.Items("items", "items"),
+            JsonValueKind.Object when root.TryGet("items", out _) => root.Items("items", "$"),
             JsonValueKind.Object => [(root, "$")],
             _ => throw CloudException.InvalidArgument("$", "expected the output of 'gcloud compute firewall-rules list --format=json': an array of firewall rules."),
         };

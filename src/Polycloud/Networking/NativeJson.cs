@@ -44,7 +44,7 @@ internal static class NativeJson
         {
             JsonValueKind.String => value.GetString(),
             JsonValueKind.Number => value.GetRawText(),
-            _ => throw CloudException.InvalidArgument($"{path}.{name}", $"expected a string, found {value.ValueKind}."),
+            _ => throw CloudException.InvalidArgument(Join(path, name), $"expected a string, found {value.ValueKind}."),
         };
     }
 
@@ -65,7 +65,7 @@ internal static class NativeJson
             return number;
         }
 
-        throw CloudException.InvalidArgument($"{path}.{name}", $"expected an integer, found {value.GetRawText()}.");
+        throw CloudException.InvalidArgument(Join(path, name), $"expected an integer, found {value.GetRawText()}.");
     }
 
     public static bool GetBool(this JsonElement element, string name, string path)
@@ -79,7 +79,7 @@ internal static class NativeJson
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw CloudException.InvalidArgument($"{path}.{name}", $"expected true or false, found {value.GetRawText()}."),
+            _ => throw CloudException.InvalidArgument(Join(path, name), $"expected true or false, found {value.GetRawText()}."),
         };
     }
 
@@ -92,15 +92,18 @@ internal static class NativeJson
 
         if (value.ValueKind != JsonValueKind.Array)
         {
-            throw CloudException.InvalidArgument($"{path}.{name}", $"expected an array, found {value.ValueKind}.");
+            throw CloudException.InvalidArgument(Join(path, name), $"expected an array, found {value.ValueKind}.");
         }
 
         var i = 0;
+        var prefix = Join(path, name);
         foreach (var item in value.EnumerateArray())
         {
-            yield return (item, string.Create(CultureInfo.InvariantCulture, $"{path}.{name}[{i++}]"));
+            yield return (item, string.Create(CultureInfo.InvariantCulture, $"{prefix}[{i++}]"));
         }
     }
+
+    public static string Join(string path, string name) => path is "" or "$" ? name : $"{path}.{name}";
 
     public static List<string> Strings(this JsonElement element, string name, string path)
     {
