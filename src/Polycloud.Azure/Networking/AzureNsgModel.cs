@@ -153,7 +153,7 @@ internal static class NsgReader
             var name = element.GetStringOrNull("name", path) ?? path;
             var nested = element.TryGet("properties", out var properties) && properties.ValueKind == JsonValueKind.Object;
             var body = nested ? properties : element;
-            var bodyPath = nested ? path + ".properties" : path;
+            var bodyPath = nested ? NativeJson.Join(path, "properties") : path;
             var nsg = new NsgData { Name = name, Path = path };
             foreach (var (rule, rulePath) in body.Items("securityRules", bodyPath))
             {

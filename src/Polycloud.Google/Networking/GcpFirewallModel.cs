@@ -203,7 +203,9 @@ internal static class FirewallReader
 
             for (var i = 0; i < portTexts.Count; i++)
             {
-                if (!PortRange.TryParse(portTexts[i], out var range, out var error))
+                // GCP accepts port 0 as the start of a range ("0-65535" means every port); there is no port 0 to match.
+                var text = portTexts[i].StartsWith("0-", StringComparison.Ordinal) ? "1" + portTexts[i][1..] : portTexts[i];
+                if (!PortRange.TryParse(text, out var range, out var error))
                 {
                     throw CloudException.InvalidArgument(string.Create(CultureInfo.InvariantCulture, $"{entryPath}.ports[{i}]"), error);
                 }
