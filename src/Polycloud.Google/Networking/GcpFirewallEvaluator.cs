@@ -13,12 +13,15 @@ public sealed class GcpFirewallEvaluator : INetworkFlowEvaluator
 {
     private readonly FirewallData[] _ingress;
     private readonly FirewallData[] _egress;
+    private readonly FlowSides _sides;
 
     /// <summary>Creates an evaluator from <c>gcloud compute firewall-rules list --format=json</c> output.</summary>
     /// <param name="firewallRulesJson">The JSON.</param>
+    /// <param name="sides">Which ends of the flow are instances in this VPC network: <see cref="FlowSides.Source"/> for traffic leaving it, <see cref="FlowSides.Destination"/> for traffic entering it. Default both.</param>
     /// <exception cref="CloudException">InvalidArgument naming the JSON path when it is malformed.</exception>
-    public GcpFirewallEvaluator(string firewallRulesJson)
+    public GcpFirewallEvaluator(string firewallRulesJson, FlowSides sides = FlowSides.Both)
     {
+        _sides = sides;
         var rules = FirewallReader.Read(firewallRulesJson).Where(r => !r.Disabled).Concat(FirewallReader.ImpliedRules()).ToList();
         var ordered = rules.Select((r, i) => (Rule: r, Index: i))
             .OrderBy(x => x.Rule.Priority).ThenBy(x => x.Rule.Allow ? 1 : 0).ThenBy(x => x.Index)
@@ -34,7 +37,12 @@ public sealed class GcpFirewallEvaluator : INetworkFlowEvaluator
     public IReadOnlyList<HopVerdict> Evaluate(Flow flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        return [Check(_egress, flow, false), Check(_ingress, flow, true)];
+        return _sides switch
+        {
+            FlowSides.Source => [Check(_egress, flow, false)],
+            FlowSides.Destination => [Check(_ingress, flow, true)],
+            _ => [Check(_egress, flow, false), Check(_ingress, flow, true)],
+        };
     }
 
     private HopVerdict Check(FirewallData[] rules, Flow flow, bool ingress)

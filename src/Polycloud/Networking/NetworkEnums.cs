@@ -87,3 +87,17 @@ internal static class NetworkNames
 
     public static bool HasPorts(this NetworkProtocol protocol) => protocol is NetworkProtocol.Tcp or NetworkProtocol.Udp;
 }
+
+/// <summary>Which ends of a flow a set of rules protects, for flows that leave or enter the provider's network.</summary>
+[Flags]
+public enum FlowSides
+{
+    /// <summary>The source is a workload the rules protect: its egress is checked.</summary>
+    Source = 1,
+
+    /// <summary>The destination is a workload the rules protect: its ingress is checked.</summary>
+    Destination = 2,
+
+    /// <summary>Both ends are protected workloads.</summary>
+    Both = Source | Destination,
+}
