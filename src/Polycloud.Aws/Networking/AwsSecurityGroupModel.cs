@@ -60,23 +60,31 @@ internal sealed class IpPermissionData
         }
     }
 
+    private int _code = -2;
+
     public bool MatchesProtocol(Flow flow)
     {
-        switch (Protocol)
+        if (_code == -2)
         {
-            case "-1":
+            _code = Protocol switch { "-1" => 0, "tcp" => 1, "udp" => 2, "icmp" => 3, "icmpv6" => 4, _ => 5 };
+        }
+
+        var allPorts = FromPort is null or -1;
+        switch (_code)
+        {
+            case 0:
                 return true;
-            case "tcp" or "udp":
-                if (flow.Protocol != (Protocol == "tcp" ? NetworkProtocol.Tcp : NetworkProtocol.Udp))
+            case 1 or 2:
+                if (flow.Protocol != (_code == 1 ? NetworkProtocol.Tcp : NetworkProtocol.Udp))
                 {
                     return false;
                 }
 
-                return FromPort is null or -1 || (flow.DestinationPort >= FromPort && flow.DestinationPort <= ToPort);
-            case "icmp":
-                return flow.Protocol == NetworkProtocol.Icmp && !flow.Source.Key.IsIPv6 && FromPort is null or -1;
-            case "icmpv6":
-                return flow.Protocol == NetworkProtocol.Icmp && flow.Source.Key.IsIPv6 && FromPort is null or -1;
+                return allPorts || (flow.DestinationPort >= FromPort && flow.DestinationPort <= ToPort);
+            case 3:
+                return flow.Protocol == NetworkProtocol.Icmp && !flow.Source.Key.IsIPv6 && allPorts;
+            case 4:
+                return flow.Protocol == NetworkProtocol.Icmp && flow.Source.Key.IsIPv6 && allPorts;
             default:
                 return false;
         }

@@ -15,6 +15,8 @@ internal sealed class NsgData
 
     /// <summary>Custom and default outbound rules, by ascending priority.</summary>
     public List<NsgRuleData> Outbound { get; } = [];
+
+    public Dictionary<(bool Inbound, int Priority), NsgRuleData> ByPriority { get; } = [];
 }
 
 /// <summary>One side of an NSG rule: address prefixes (CIDRs, service tags, *) or application security groups.</summary>
@@ -206,13 +208,11 @@ internal static class NsgReader
     private static void Add(NsgData nsg, NsgRuleData rule)
     {
         var list = rule.Inbound ? nsg.Inbound : nsg.Outbound;
-        foreach (var existing in list)
+        if (!nsg.ByPriority.TryAdd((rule.Inbound, rule.Priority), rule))
         {
-            if (existing.Priority == rule.Priority)
-            {
-                throw CloudException.InvalidArgument(rule.Path + ".priority",
-                    $"rule '{rule.Name}' has priority {rule.Priority}, already used by '{existing.Name}' in the same direction ({(rule.Inbound ? "Inbound" : "Outbound")}); NSG priorities must be unique per direction.");
-            }
+            var existing = nsg.ByPriority[(rule.Inbound, rule.Priority)];
+            throw CloudException.InvalidArgument(rule.Path + ".priority",
+                $"rule '{rule.Name}' has priority {rule.Priority}, already used by '{existing.Name}' in the same direction ({(rule.Inbound ? "Inbound" : "Outbound")}); NSG priorities must be unique per direction.");
         }
 
         list.Add(rule);

@@ -57,24 +57,49 @@ internal sealed class FirewallData
             return false;
         }
 
-        if (TargetTags.Count > 0 && !TargetTags.Any(target.HasTag))
+        if (TargetTags.Count > 0 && !AnyTag(TargetTags, target))
         {
             return false;
         }
 
-        if (TargetServiceAccounts.Count > 0 && !TargetServiceAccounts.Contains(target.ServiceAccount ?? string.Empty, StringComparer.OrdinalIgnoreCase))
+        if (TargetServiceAccounts.Count > 0 && !HasAccount(TargetServiceAccounts, target))
         {
             return false;
         }
 
         if (Ingress)
         {
-            var matched = InRanges(SourceRanges, peer) || SourceTags.Any(peer.HasTag)
-                || SourceServiceAccounts.Contains(peer.ServiceAccount ?? string.Empty, StringComparer.OrdinalIgnoreCase);
+            var matched = InRanges(SourceRanges, peer) || AnyTag(SourceTags, peer) || HasAccount(SourceServiceAccounts, peer);
             return matched && (DestinationRanges.Count == 0 || InRanges(DestinationRanges, target));
         }
 
         return InRanges(DestinationRanges, peer) && (SourceRanges.Count == 0 || InRanges(SourceRanges, target));
+    }
+
+    private static bool AnyTag(List<string> tags, FlowEndpoint endpoint)
+    {
+        foreach (var tag in tags)
+        {
+            if (endpoint.HasTag(tag))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasAccount(List<string> accounts, FlowEndpoint endpoint)
+    {
+        foreach (var account in accounts)
+        {
+            if (string.Equals(account, endpoint.ServiceAccount, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool MatchesProtocol(Flow flow)
@@ -90,9 +115,22 @@ internal sealed class FirewallData
                 "58" => flow.Protocol == NetworkProtocol.Icmp && flow.Source.Key.IsIPv6,
                 _ => false,
             };
-            if (match && (ports.Count == 0 || flow.DestinationPort is not { } port || ports.Any(r => r.Contains(port))))
+            if (!match)
+            {
+                continue;
+            }
+
+            if (ports.Count == 0 || flow.DestinationPort is not { } port)
             {
                 return true;
+            }
+
+            foreach (var range in ports)
+            {
+                if (range.Contains(port))
+                {
+                    return true;
+                }
             }
         }
 

@@ -111,6 +111,7 @@ public sealed class GcpFirewallTranslator : INetworkPolicyTranslator
         var catalog = new NetworkEndpointCatalog();
         var rules = new List<NetworkRule>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var icmpImported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var firewall in firewalls.Concat(FirewallReader.ImpliedRules()))
         {
             if (firewall.Disabled)
@@ -146,7 +147,7 @@ public sealed class GcpFirewallTranslator : INetworkPolicyTranslator
                         continue;
                 }
 
-                if (rules.Any(r => r.Description == firewall.Path && r.Protocol == protocol && protocol == NetworkProtocol.Icmp))
+                if (protocol == NetworkProtocol.Icmp && !icmpImported.Add(firewall.Path))
                 {
                     continue;
                 }

@@ -14,6 +14,8 @@ public sealed class FlowEndpoint
         Key = new IpAddressKey(address);
     }
 
+    private readonly string[] _tags = [];
+
     /// <summary>The address.</summary>
     public IPAddress Address { get; }
 
@@ -21,7 +23,7 @@ public sealed class FlowEndpoint
     public string? Name { get; init; }
 
     /// <summary>The workload's tags: AWS security groups it is a member of (ID or name), Azure application security groups, GCP network tags.</summary>
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get => _tags; init => _tags = [.. value ?? []]; }
 
     /// <summary>The workload's service account (GCP), if any.</summary>
     public string? ServiceAccount { get; init; }
@@ -50,7 +52,7 @@ public sealed class FlowEndpoint
     /// <returns><see langword="true"/> when it does.</returns>
     public bool HasTag(string tag)
     {
-        foreach (var t in Tags)
+        foreach (var t in _tags)
         {
             if (string.Equals(t, tag, StringComparison.OrdinalIgnoreCase))
             {

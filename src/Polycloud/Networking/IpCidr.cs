@@ -13,6 +13,7 @@ namespace Polycloud.Networking;
 public readonly struct IpCidr : IEquatable<IpCidr>
 {
     private readonly UInt128 _first;
+    private readonly UInt128 _networkMask;
     private readonly byte _prefixLength;
     private readonly bool _isIPv6;
 
@@ -21,6 +22,7 @@ public readonly struct IpCidr : IEquatable<IpCidr>
         _first = first;
         _prefixLength = prefixLength;
         _isIPv6 = isIPv6;
+        _networkMask = ~HostMask((isIPv6 ? 128 : 32) - prefixLength);
     }
 
     /// <summary>Every IPv4 address: <c>0.0.0.0/0</c>.</summary>
@@ -139,7 +141,7 @@ public readonly struct IpCidr : IEquatable<IpCidr>
     }
 
     internal bool Contains(in IpAddressKey address)
-        => address.IsIPv6 == _isIPv6 && (address.Value & ~HostMask(Bits - _prefixLength)) == _first;
+        => address.IsIPv6 == _isIPv6 && (address.Value & _networkMask) == _first;
 
     /// <summary>Whether every address of <paramref name="other"/> is inside this block.</summary>
     /// <param name="other">The other block.</param>

@@ -25,6 +25,11 @@ public sealed class NetworkEndpoint : IEquatable<NetworkEndpoint>
         Name = name;
     }
 
+    private readonly IpCidr[] _cidrs = [];
+    private readonly string[] _tags = [];
+    private readonly string[] _serviceAccounts = [];
+    private readonly string[] _serviceTags = [];
+
     /// <summary>Every IPv4 and IPv6 address (<c>0.0.0.0/0</c> and <c>::/0</c>).</summary>
     public static NetworkEndpoint Any { get; } = new(AnyName) { Cidrs = [IpCidr.AnyIPv4, IpCidr.AnyIPv6] };
 
@@ -32,16 +37,16 @@ public sealed class NetworkEndpoint : IEquatable<NetworkEndpoint>
     public string Name { get; }
 
     /// <summary>Address blocks.</summary>
-    public IReadOnlyList<IpCidr> Cidrs { get; init; } = [];
+    public IReadOnlyList<IpCidr> Cidrs { get => _cidrs; init => _cidrs = [.. value ?? []]; }
 
     /// <summary>Workload labels (AWS security group membership, Azure application security groups, GCP network tags).</summary>
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get => _tags; init => _tags = [.. value ?? []]; }
 
     /// <summary>Workload identities (GCP service account e-mail addresses).</summary>
-    public IReadOnlyList<string> ServiceAccounts { get; init; } = [];
+    public IReadOnlyList<string> ServiceAccounts { get => _serviceAccounts; init => _serviceAccounts = [.. value ?? []]; }
 
     /// <summary>Provider-defined address sets, such as Azure service tags (<c>VirtualNetwork</c>, <c>Internet</c>, <c>AzureLoadBalancer</c>).</summary>
-    public IReadOnlyList<string> ServiceTags { get; init; } = [];
+    public IReadOnlyList<string> ServiceTags { get => _serviceTags; init => _serviceTags = [.. value ?? []]; }
 
     /// <summary><see langword="true"/> when the endpoint matches every address of both families.</summary>
     public bool IsAny
@@ -92,34 +97,37 @@ public sealed class NetworkEndpoint : IEquatable<NetworkEndpoint>
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var key = endpoint.Key;
-        foreach (var cidr in Cidrs)
+        var cidrs = _cidrs;
+        for (var i = 0; i < cidrs.Length; i++)
         {
-            if (cidr.Contains(key))
+            if (cidrs[i].Contains(key))
             {
                 return true;
             }
         }
 
-        foreach (var tag in Tags)
+        var tags = _tags;
+        for (var i = 0; i < tags.Length; i++)
         {
-            if (endpoint.HasTag(tag))
+            if (endpoint.HasTag(tags[i]))
             {
                 return true;
             }
         }
 
-        foreach (var account in ServiceAccounts)
+        var accounts = _serviceAccounts;
+        for (var i = 0; i < accounts.Length; i++)
         {
-            if (string.Equals(endpoint.ServiceAccount, account, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(endpoint.ServiceAccount, accounts[i], StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
         }
 
-        if (ServiceTags.Count > 0)
+        if (_serviceTags.Length > 0)
         {
             environment ??= NetworkEnvironment.Default;
-            foreach (var serviceTag in ServiceTags)
+            foreach (var serviceTag in _serviceTags)
             {
                 if (environment.IsInServiceTag(endpoint, serviceTag))
                 {
@@ -196,7 +204,7 @@ public sealed class NetworkEndpoint : IEquatable<NetworkEndpoint>
     public override bool Equals(object? obj) => obj is NetworkEndpoint other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Cidrs.Count, Tags.Count, ServiceAccounts.Count, ServiceTags.Count);
+    public override int GetHashCode() => IsAny ? 1 : 0; // Equality is set containment both ways, so only coarse facts can feed the hash.
 
     /// <summary>A short description: the name, or the selectors for an unnamed endpoint.</summary>
     /// <returns>The text.</returns>

@@ -38,6 +38,8 @@ public sealed record NetworkRule
         Destination = destination;
     }
 
+    private readonly PortRange[] _ports = [];
+
     /// <summary>A name, unique in the policy.</summary>
     public string Name { get; init; }
 
@@ -51,7 +53,7 @@ public sealed record NetworkRule
     public NetworkProtocol Protocol { get; init; }
 
     /// <summary>Destination port ranges for TCP and UDP; empty means every port.</summary>
-    public IReadOnlyList<PortRange> Ports { get; init; } = [];
+    public IReadOnlyList<PortRange> Ports { get => _ports; init => _ports = [.. value ?? []]; }
 
     /// <summary>Where the traffic comes from.</summary>
     public NetworkEndpoint Source { get; init; }
@@ -78,7 +80,26 @@ public sealed record NetworkRule
     public bool Matches(Flow flow, NetworkEnvironment? environment = null)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        return flow.MatchesProtocolAndPorts(Protocol, Ports) && Source.Matches(flow.Source, environment) && Destination.Matches(flow.Destination, environment);
+        if (Protocol != NetworkProtocol.All && Protocol != flow.Protocol)
+        {
+            return false;
+        }
+
+        if (_ports.Length > 0 && flow.DestinationPort is { } port)
+        {
+            var inRange = false;
+            foreach (var range in _ports)
+            {
+                inRange |= range.Contains(port);
+            }
+
+            if (!inRange)
+            {
+                return false;
+            }
+        }
+
+        return Source.Matches(flow.Source, environment) && Destination.Matches(flow.Destination, environment);
     }
 
     /// <summary>Whether every packet this rule matches is also matched by <paramref name="other"/> (same direction, covering protocol, ports and endpoints).</summary>

@@ -170,6 +170,16 @@ public sealed class NetworkEndpointCatalog
 
     private static string CanonicalKey(NetworkEndpoint endpoint)
     {
+        if (endpoint.Tags.Count + endpoint.ServiceAccounts.Count + endpoint.ServiceTags.Count == 0 && endpoint.Cidrs.Count == 1)
+        {
+            return endpoint.Cidrs[0].ToString() + "###";
+        }
+
+        if (endpoint.Cidrs.Count + endpoint.ServiceAccounts.Count + endpoint.ServiceTags.Count == 0 && endpoint.Tags.Count == 1)
+        {
+            return "#" + endpoint.Tags[0].ToUpperInvariant() + "##";
+        }
+
         static IEnumerable<string> Sorted(IEnumerable<string> items) => items.Select(i => i.ToUpperInvariant()).Distinct().Order(StringComparer.Ordinal);
         return string.Join("|", Sorted(endpoint.Cidrs.Select(c => c.ToString())))
             + "#" + string.Join("|", Sorted(endpoint.Tags))
