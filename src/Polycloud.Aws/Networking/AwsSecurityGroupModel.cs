@@ -93,9 +93,10 @@ internal sealed class IpPermissionData
     public bool MatchesPeer(FlowEndpoint peer)
     {
         var key = peer.Key;
-        foreach (var (cidr, _) in Ranges)
+        var ranges = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Ranges);
+        for (var i = 0; i < ranges.Length; i++)
         {
-            if (cidr.Contains(key))
+            if (ranges[i].Cidr.Contains(key))
             {
                 return true;
             }

@@ -102,17 +102,21 @@ internal sealed class FirewallData
         return false;
     }
 
+    private (int Code, PortRange[] Ports)[]? _compiled;
+
     private bool MatchesProtocol(Flow flow)
     {
-        foreach (var (protocol, ports) in Protocols)
+        var compiled = _compiled ??= [.. Protocols.Select(p => (p.Protocol switch { "all" => 0, "tcp" => 1, "udp" => 2, "icmp" => 3, "58" => 4, _ => 5 }, p.Ports.ToArray()))];
+        var ipv6 = flow.Source.Key.IsIPv6;
+        foreach (var (code, ports) in compiled)
         {
-            var match = protocol switch
+            var match = code switch
             {
-                "all" => true,
-                "tcp" => flow.Protocol == NetworkProtocol.Tcp,
-                "udp" => flow.Protocol == NetworkProtocol.Udp,
-                "icmp" => flow.Protocol == NetworkProtocol.Icmp && !flow.Source.Key.IsIPv6,
-                "58" => flow.Protocol == NetworkProtocol.Icmp && flow.Source.Key.IsIPv6,
+                0 => true,
+                1 => flow.Protocol == NetworkProtocol.Tcp,
+                2 => flow.Protocol == NetworkProtocol.Udp,
+                3 => flow.Protocol == NetworkProtocol.Icmp && !ipv6,
+                4 => flow.Protocol == NetworkProtocol.Icmp && ipv6,
                 _ => false,
             };
             if (!match)
@@ -120,7 +124,7 @@ internal sealed class FirewallData
                 continue;
             }
 
-            if (ports.Count == 0 || flow.DestinationPort is not { } port)
+            if (ports.Length == 0 || flow.DestinationPort is not { } port)
             {
                 return true;
             }
@@ -140,9 +144,10 @@ internal sealed class FirewallData
     private static bool InRanges(List<IpCidr> ranges, FlowEndpoint endpoint)
     {
         var key = endpoint.Key;
-        foreach (var range in ranges)
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ranges);
+        for (var i = 0; i < span.Length; i++)
         {
-            if (range.Contains(key))
+            if (span[i].Contains(key))
             {
                 return true;
             }
