@@ -58,8 +58,14 @@ public sealed class AwsSecurityGroupEvaluator : INetworkFlowEvaluator
         foreach (var group in attached)
         {
             var permissions = direction == NetworkDirection.Egress ? group.Egress : group.Ingress;
+            var peerKey = peer.Key;
             foreach (var permission in permissions)
             {
+                if (permission.OnlyRange is { } only && !only.Contains(peerKey))
+                {
+                    continue;
+                }
+
                 if (permission.MatchesProtocol(flow) && permission.MatchesPeer(peer))
                 {
                     return new HopVerdict

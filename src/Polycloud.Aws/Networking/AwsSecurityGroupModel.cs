@@ -42,6 +42,9 @@ internal sealed class IpPermissionData
 
     public List<string> PrefixLists { get; } = [];
 
+    /// <summary>The only peer when the permission names exactly one range: a quick reject for most permissions.</summary>
+    public IpCidr? OnlyRange { get; set; }
+
     /// <summary>The descriptions of the ranges, group pairs and prefix lists, in order.</summary>
     public List<string> Descriptions { get; } = [];
 
@@ -240,6 +243,11 @@ internal static class SecurityGroupReader
         {
             permission.PrefixLists.Add(prefixList.GetStringOrNull("PrefixListId", prefixPath) ?? throw CloudException.InvalidArgument(prefixPath, "a PrefixListIds entry needs a PrefixListId."));
             AddDescription(permission, prefixList, prefixPath);
+        }
+
+        if (permission.Ranges.Count == 1 && permission.Groups.Count + permission.PrefixLists.Count == 0)
+        {
+            permission.OnlyRange = permission.Ranges[0].Cidr;
         }
 
         return permission;

@@ -35,6 +35,9 @@ internal sealed class FirewallData
 
     public List<string> TargetServiceAccounts { get; } = [];
 
+    /// <summary>The peer's only range when the rule selects its peer by exactly one range: a quick reject for most rules.</summary>
+    public IpCidr? OnlyPeerRange { get; set; }
+
     public string Summary
     {
         get
@@ -52,6 +55,11 @@ internal sealed class FirewallData
     {
         var target = Ingress ? flow.Destination : flow.Source;
         var peer = Ingress ? flow.Source : flow.Destination;
+        if (OnlyPeerRange is { } only && !only.Contains(peer.Key))
+        {
+            return false;
+        }
+
         if (!MatchesProtocol(flow))
         {
             return false;
@@ -288,6 +296,12 @@ internal static class FirewallReader
         if (rule.TargetTags.Count > 0 && rule.TargetServiceAccounts.Count > 0)
         {
             throw CloudException.InvalidArgument(path + ".targetServiceAccounts", "a rule cannot use both targetTags and targetServiceAccounts.");
+        }
+
+        var peerRanges = rule.Ingress ? rule.SourceRanges : rule.DestinationRanges;
+        if (peerRanges.Count == 1 && rule.SourceTags.Count + rule.SourceServiceAccounts.Count == 0)
+        {
+            rule.OnlyPeerRange = peerRanges[0];
         }
 
         return rule;
