@@ -42,6 +42,7 @@ public static class PolycloudServiceCollectionExtensions
             services.AddKeyedSingleton(name, static (sp, key) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket((string)key!));
         }
 
+        FunctionServiceRegistration.AddNamed(services, section);
         return builder;
     }
 
@@ -64,6 +65,7 @@ public static class PolycloudServiceCollectionExtensions
         services.TryAddSingleton(static sp => new PolycloudOpener(sp));
         services.TryAddSingleton<BlobBucketFactory>();
         services.TryAddSingleton<IBlobBucketFactory>(static sp => sp.GetRequiredService<BlobBucketFactory>());
+        FunctionServiceRegistration.AddCore(services);
         return new PolycloudBuilder(services, section);
     }
 }
