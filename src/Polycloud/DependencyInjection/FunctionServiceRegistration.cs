@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Functions;
@@ -23,14 +22,6 @@ internal static class FunctionServiceRegistration
         });
         services.TryAddSingleton<CloudFunctionFactory>();
         services.TryAddSingleton<ICloudFunctionFactory>(static sp => sp.GetRequiredService<CloudFunctionFactory>());
-    }
-
-    public static void AddNamed(IServiceCollection services, IConfigurationSection section)
-    {
-        foreach (string name in ResourceConfiguration.Names(section.GetSection("Functions")))
-        {
-            services.AddKeyedSingleton(name, static (sp, key) => sp.GetRequiredService<ICloudFunctionFactory>().GetFunction((string)key!));
-        }
     }
 }
 
