@@ -125,7 +125,7 @@ public sealed class LambdaFunctionDriver : IFunctionDriver
         string? executedVersion = Header(response.Headers, "X-Amz-Executed-Version");
         string? functionErrorHeader = Header(response.Headers, "X-Amz-Function-Error");
         FunctionError? error = functionErrorHeader is null ? null : ParseFunctionError(functionErrorHeader, body);
-        return new FunctionResult(data, (int)response.StatusCode, error, executedVersion, response.Content.Headers.ContentType?.MediaType);
+        return new FunctionResult(data, (int)response.StatusCode, error, executedVersion, HttpFunctionProtocol.MediaType(response));
     }
 
     /// <inheritdoc/>
@@ -318,8 +318,7 @@ public sealed class LambdaFunctionDriver : IFunctionDriver
         return new LambdaServiceException(response.StatusCode, errorType ?? "HTTP" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), message.Length > 1000 ? message[..1000] : message, Header(response.Headers, "x-amzn-RequestId"), retryAfter);
     }
 
-    private static string? Header(HttpHeaders headers, string name)
-        => headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+    private static string? Header(HttpHeaders headers, string name) => HttpFunctionProtocol.RawHeader(headers, name);
 }
 
 /// <summary>Opens <c>lambda://{name}?region=…</c>.</summary>

@@ -136,6 +136,13 @@ public sealed class AzureFunctionsDriver : IFunctionDriver
         }
 
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            string? mediaType = HttpFunctionProtocol.MediaType(response);
+            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return new FunctionResult(new BinaryData(body, mediaType), (int)response.StatusCode, null, null, mediaType);
+        }
+
         return await HttpFunctionProtocol.ReadResultAsync(response, null, cancellationToken).ConfigureAwait(false);
     }
 

@@ -113,6 +113,13 @@ public sealed class CloudFunctionsDriver : IFunctionDriver
         }
 
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            string? mediaType = HttpFunctionProtocol.MediaType(response);
+            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return new FunctionResult(new BinaryData(body, mediaType), (int)response.StatusCode, null, null, mediaType);
+        }
+
         return await HttpFunctionProtocol.ReadResultAsync(response, "X-Google-Status", cancellationToken).ConfigureAwait(false);
     }
 

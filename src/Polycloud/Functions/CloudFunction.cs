@@ -72,9 +72,33 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
         string contentType = options.ContentType ?? payload.MediaType ?? OctetStream;
         Validate(payload, options, isEvent: false);
         var scope = OperationScope.Start("function.invoke", _provider, _name, options.Qualifier);
+        TimeSpan timeout = options.Timeout ?? _options.DefaultTimeout;
+        CancellationTokenSource? cts = null;
+        CancellationToken token = cancellationToken;
         try
         {
-            var result = await RunAsync(static (d, p, c, o, t) => d.InvokeAsync(p, c, o, t), payload, contentType, options, cancellationToken).ConfigureAwait(false);
+            if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
+            {
+                cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                cts.CancelAfter(timeout);
+                token = cts.Token;
+            }
+
+            FunctionResult result;
+            int maxAttempts = options.MaxAttempts ?? _options.Retry.MaxAttempts;
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    result = await _driver.InvokeAsync(payload, contentType, options, token).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception ex) when (attempt < maxAttempts && !token.IsCancellationRequested && IsThrottled(ex))
+                {
+                    await Task.Delay(Backoff(attempt), token).ConfigureAwait(false);
+                }
+            }
+
             if (result.FunctionError is null)
             {
                 scope.Complete(bytesSent: payload.Length, bytesReceived: result.Payload.Length);
@@ -96,6 +120,10 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
             }
 
             throw mapped;
+        }
+        finally
+        {
+            cts?.Dispose();
         }
     }
 

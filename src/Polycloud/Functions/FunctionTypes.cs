@@ -10,7 +10,7 @@ public sealed class FunctionInvokeOptions
 
     /// <summary>
     /// How long the whole call may take, retries included, before it fails with <see cref="CloudErrorCode.Timeout"/>.
-    /// Default: <see cref="CloudFunctionOptions.DefaultTimeout"/>. <see cref="Timeout.InfiniteTimeSpan"/> means no limit.
+    /// Default: <see cref="CloudFunctionOptions.DefaultTimeout"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> means no limit.
     /// </summary>
     public TimeSpan? Timeout { get; set; }
 
@@ -44,10 +44,12 @@ public sealed class CloudFunctionOptions
     internal static readonly CloudFunctionOptions Default = new();
 
     /// <summary>
-    /// The time limit of a call when <see cref="FunctionInvokeOptions.Timeout"/> is not set. Default: 15 minutes (the
-    /// longest an AWS Lambda function may run). <see cref="Timeout.InfiniteTimeSpan"/> means no limit.
+    /// The time limit of a call when <see cref="FunctionInvokeOptions.Timeout"/> is not set. Default:
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>: no limit of its own, so the provider's limits apply (the
+    /// function's configured timeout, at most 15 minutes on AWS Lambda; 230 s at the Azure front end). Set one here, per
+    /// call, or with the <c>timeout</c> URL setting to bound how long a caller waits; it costs a timer per call.
     /// </summary>
-    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan DefaultTimeout { get; set; } = System.Threading.Timeout.InfiniteTimeSpan;
 
     /// <summary>How throttled calls are retried.</summary>
     public FunctionRetryOptions Retry { get; set; } = new();

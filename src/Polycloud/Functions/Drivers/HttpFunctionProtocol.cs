@@ -34,7 +34,7 @@ public static class HttpFunctionProtocol
         ArgumentNullException.ThrowIfNull(response);
         int status = (int)response.StatusCode;
         byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        string? mediaType = response.Content.Headers.ContentType?.MediaType;
+        string? mediaType = MediaType(response);
         if (status is >= 200 and < 300)
         {
             return new FunctionResult(new BinaryData(body, mediaType), status, null, null, mediaType);
@@ -53,6 +53,35 @@ public static class HttpFunctionProtocol
         }
 
         return new FunctionResult(new BinaryData(body, mediaType), status, new FunctionError(type, text), null, mediaType);
+    }
+
+    /// <summary>
+    /// Reads a response header's value as sent, without parsing it (parsing <c>Content-Type</c> into a
+    /// <c>MediaTypeHeaderValue</c> costs allocations on every call).
+    /// </summary>
+    /// <param name="headers">The headers.</param>
+    /// <param name="name">The header name.</param>
+    /// <returns>The value (several values joined by commas), or <see langword="null"/>.</returns>
+    public static string? RawHeader(System.Net.Http.Headers.HttpHeaders headers, string name)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return headers.NonValidated.TryGetValues(name, out var values) ? values.ToString() : null;
+    }
+
+    /// <summary>The media type of a response (its <c>Content-Type</c> without parameters), read without parsing the header.</summary>
+    /// <param name="response">The response.</param>
+    /// <returns>The media type, or <see langword="null"/>.</returns>
+    public static string? MediaType(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        string? value = RawHeader(response.Content.Headers, "Content-Type");
+        if (value is null)
+        {
+            return null;
+        }
+
+        int semicolon = value.IndexOf(';', StringComparison.Ordinal);
+        return semicolon < 0 ? value.Trim() : value[..semicolon].Trim();
     }
 
     /// <summary>Tells whether a status comes from the platform in front of the function rather than from the function.</summary>
