@@ -1,36 +1,58 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Polycloud.Aws.Functions;
+using Polycloud.Aws.Blobs;
+using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
+using Polycloud.Aws.Functions;
 using Polycloud.Functions.Drivers;
 
-namespace Polycloud;
+namespace Polycloud.Aws;
 
-/// <summary>Registers the AWS schemes: <c>lambda://</c> (functions).</summary>
+/// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets.</summary>
 public static class PolycloudAwsExtensions
 {
-    /// <summary>Registers the AWS drivers in the container, for <c>services.AddPolycloud(configuration)</c>.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <summary>
+    /// Registers the AWS drivers in the container, so that resources configured with AWS URLs
+    /// (<c>Polycloud:Blobs:{name} = s3://bucket?region=…</c>) open. An <c>Amazon.Runtime.AWSCredentials</c> registered in
+    /// the container is used when the URL carries no credentials.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>services.AddPolycloud(configuration)</c>.</param>
     /// <returns>The builder.</returns>
     public static PolycloudBuilder AddAws(this PolycloudBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        RegisterFunctions(builder);
+        if (builder is null)
+        {
+            throw CloudException.InvalidArgument(nameof(builder), "a Polycloud builder is required; call services.AddPolycloud(configuration).AddAws().");
+        }
+
+        RegisterBlobs(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
-    /// <summary>Registers the AWS drivers on an opener.</summary>
+    /// <summary>Registers the AWS schemes (<c>s3</c>) on an opener.</summary>
     /// <param name="opener">The opener.</param>
     /// <returns>The opener.</returns>
     public static PolycloudOpener AddAws(this PolycloudOpener opener)
     {
-        ArgumentNullException.ThrowIfNull(opener);
+        if (opener is null)
+        {
+            throw CloudException.InvalidArgument(nameof(opener), "an opener is required.");
+        }
+
+        RegisterBlobs(opener);
         RegisterFunctions(opener);
         return opener;
     }
 
-    private static void RegisterFunctions(PolycloudBuilder builder)
-        => builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, LambdaFunctionDriverFactory>());
+    private static void RegisterBlobs(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IBlobDriverFactory, S3BlobDriverFactory>());
+
+    private static void RegisterBlobs(PolycloudOpener opener)
+        => opener.AddBlobDriver(new S3BlobDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, LambdaFunctionDriverFactory>());
 
     private static void RegisterFunctions(PolycloudOpener opener)
         => opener.AddFunctionDriver(new LambdaFunctionDriverFactory());

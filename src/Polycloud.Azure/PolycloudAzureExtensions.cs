@@ -1,36 +1,60 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Polycloud.Azure.Functions;
+using Polycloud.Azure.Blobs;
+using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
+using Polycloud.Azure.Functions;
 using Polycloud.Functions.Drivers;
 
 namespace Polycloud;
 
-/// <summary>Registers the Azure schemes: <c>azfunc://</c> (functions).</summary>
+/// <summary>
+/// Registers the Azure providers: <c>azblob://</c> buckets (Azure Blob Storage) and the other Azure capabilities of
+/// this package.
+/// </summary>
 public static class PolycloudAzureExtensions
 {
-    /// <summary>Registers the Azure drivers in the container, for <c>services.AddPolycloud(configuration)</c>.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <returns>The builder.</returns>
+    /// <summary>
+    /// Registers the Azure providers in the service collection, for <c>services.AddPolycloud(configuration).AddAzure()</c>.
+    /// A <c>TokenCredential</c> registered in the container is used by resources that name no other credential.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddPolycloud</c>.</param>
+    /// <returns>The same builder.</returns>
     public static PolycloudBuilder AddAzure(this PolycloudBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        RegisterFunctions(builder);
+        if (builder is null)
+        {
+            throw CloudException.InvalidArgument(nameof(builder), "a Polycloud builder is required; call services.AddPolycloud(configuration) first.");
+        }
+
+        RegisterBlobs(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
-    /// <summary>Registers the Azure drivers on an opener.</summary>
+    /// <summary>Registers the Azure providers in an opener, for <c>new PolycloudOpener().AddAzure()</c>.</summary>
     /// <param name="opener">The opener.</param>
-    /// <returns>The opener.</returns>
+    /// <returns>The same opener.</returns>
     public static PolycloudOpener AddAzure(this PolycloudOpener opener)
     {
-        ArgumentNullException.ThrowIfNull(opener);
+        if (opener is null)
+        {
+            throw CloudException.InvalidArgument(nameof(opener), "an opener is required.");
+        }
+
+        RegisterBlobs(opener);
         RegisterFunctions(opener);
         return opener;
     }
 
-    private static void RegisterFunctions(PolycloudBuilder builder)
-        => builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, AzureFunctionsDriverFactory>());
+    private static void RegisterBlobs(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IBlobDriverFactory, AzureBlobDriverFactory>(static _ => new AzureBlobDriverFactory()));
+
+    private static void RegisterBlobs(PolycloudOpener opener)
+        => opener.AddBlobDriver(new AzureBlobDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, AzureFunctionsDriverFactory>());
 
     private static void RegisterFunctions(PolycloudOpener opener)
         => opener.AddFunctionDriver(new AzureFunctionsDriverFactory());

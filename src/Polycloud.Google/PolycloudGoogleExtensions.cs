@@ -1,36 +1,58 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
-using Polycloud.Functions.Drivers;
 using Polycloud.Google.Functions;
+using Polycloud.Functions.Drivers;
+using Polycloud.Google.Blobs;
 
-namespace Polycloud;
+namespace Polycloud.Google;
 
-/// <summary>Registers the Google Cloud schemes: <c>gcf://</c>, <c>gcf+https://</c> (functions).</summary>
+/// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage).</summary>
 public static class PolycloudGoogleExtensions
 {
-    /// <summary>Registers the Google Cloud drivers in the container, for <c>services.AddPolycloud(configuration)</c>.</summary>
-    /// <param name="builder">The builder.</param>
+    /// <summary>
+    /// Registers the Google Cloud schemes with the container's opener, so that configured resources such as
+    /// <c>"Polycloud:Blobs:images": "gs://bucket"</c> open. A <c>GoogleCredential</c> registered in the services is used
+    /// when a resource names no credentials of its own.
+    /// </summary>
+    /// <param name="builder">The builder from <c>services.AddPolycloud(configuration)</c>.</param>
     /// <returns>The builder.</returns>
     public static PolycloudBuilder AddGoogle(this PolycloudBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        RegisterFunctions(builder);
+        if (builder is null)
+        {
+            throw CloudException.InvalidArgument(nameof(builder), "a Polycloud builder is required; call services.AddPolycloud(configuration).AddGoogle().");
+        }
+
+        RegisterBlobs(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
-    /// <summary>Registers the Google Cloud drivers on an opener.</summary>
+    /// <summary>Registers the Google Cloud schemes with an opener: <c>new PolycloudOpener().AddGoogle()</c>.</summary>
     /// <param name="opener">The opener.</param>
     /// <returns>The opener.</returns>
     public static PolycloudOpener AddGoogle(this PolycloudOpener opener)
     {
-        ArgumentNullException.ThrowIfNull(opener);
+        if (opener is null)
+        {
+            throw CloudException.InvalidArgument(nameof(opener), "an opener is required.");
+        }
+
+        RegisterBlobs(opener);
         RegisterFunctions(opener);
         return opener;
     }
 
-    private static void RegisterFunctions(PolycloudBuilder builder)
-        => builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, CloudFunctionsDriverFactory>());
+    private static void RegisterBlobs(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IBlobDriverFactory, GcsBlobDriverFactory>());
+
+    private static void RegisterBlobs(PolycloudOpener opener)
+        => opener.AddBlobDriver(new GcsBlobDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, CloudFunctionsDriverFactory>());
 
     private static void RegisterFunctions(PolycloudOpener opener)
         => opener.AddFunctionDriver(new CloudFunctionsDriverFactory());
