@@ -315,7 +315,13 @@ public sealed class LambdaFunctionDriver : IFunctionDriver
         }
 
         TimeSpan? retryAfter = response.Headers.RetryAfter?.Delta;
-        return new LambdaServiceException(response.StatusCode, errorType ?? "HTTP" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), message.Length > 1000 ? message[..1000] : message, Header(response.Headers, "x-amzn-RequestId"), retryAfter);
+        var exception = new LambdaServiceException(response.StatusCode, errorType ?? "HTTP" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), message.Length > 1000 ? message[..1000] : message, Header(response.Headers, "x-amzn-RequestId"), retryAfter);
+        if (retryAfter > TimeSpan.Zero)
+        {
+            exception.Data[FunctionRetryOptions.RetryAfterDataKey] = retryAfter.Value;
+        }
+
+        return exception;
     }
 
     private static string? Header(HttpHeaders headers, string name) => HttpFunctionProtocol.RawHeader(headers, name);

@@ -95,7 +95,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
                 }
                 catch (Exception ex) when (attempt < maxAttempts && !token.IsCancellationRequested && IsThrottled(ex))
                 {
-                    await Task.Delay(Backoff(attempt), token).ConfigureAwait(false);
+                    await Task.Delay(Backoff(attempt, ex), token).ConfigureAwait(false);
                 }
             }
 
@@ -442,7 +442,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
                 }
                 catch (Exception ex) when (attempt < maxAttempts && !token.IsCancellationRequested && IsThrottled(ex))
                 {
-                    await Task.Delay(Backoff(attempt), token).ConfigureAwait(false);
+                    await Task.Delay(Backoff(attempt, ex), token).ConfigureAwait(false);
                 }
             }
         }
@@ -460,15 +460,22 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
             _ => _driver.ClassifyError(ex) == CloudErrorCode.Throttled,
         };
 
-    private TimeSpan Backoff(int attempt)
+    private TimeSpan Backoff(int attempt, Exception ex)
     {
         var retry = _options.Retry;
         double ceiling = Math.Min(retry.MaxDelay.TotalMilliseconds, retry.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
 
         // Full jitter: a uniformly random delay up to the exponential ceiling spreads out clients throttled together.
 #pragma warning disable CA5394 // Jitter, not security.
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+        var delay = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
 #pragma warning restore CA5394
+        var asked = (ex.Data[FunctionRetryOptions.RetryAfterDataKey] ?? ex.InnerException?.Data[FunctionRetryOptions.RetryAfterDataKey]) as TimeSpan?;
+        if (asked is { } retryAfter && retryAfter > delay)
+        {
+            delay = retryAfter < retry.MaxDelay ? retryAfter : retry.MaxDelay;
+        }
+
+        return delay;
     }
 
     private Exception Map(Exception ex, string operation, FunctionInvokeOptions options, CancellationToken cancellationToken)

@@ -57,11 +57,17 @@ public sealed class CloudFunctionOptions
 
 /// <summary>
 /// Retry of throttled calls (<see cref="CloudErrorCode.Throttled"/>): exponential backoff with full jitter, bounded,
-/// cancelled with the call. Only throttling is retried: a throttled call never ran, whereas a function error, a timeout or
+/// cancelled with the call; a <c>Retry-After</c> from the provider is honoured up to <see cref="MaxDelay"/>. Only throttling is retried: a throttled call never ran, whereas a function error, a timeout or
 /// a transport failure may have run the function already, so retrying those is left to the caller.
 /// </summary>
 public sealed class FunctionRetryOptions
 {
+    /// <summary>
+    /// The <see cref="Exception.Data"/> key under which a driver stores the delay the provider asked for
+    /// (<c>Retry-After</c>) as a <see cref="TimeSpan"/>. The next attempt waits at least that long, up to <see cref="MaxDelay"/>.
+    /// </summary>
+    public const string RetryAfterDataKey = "Polycloud.RetryAfter";
+
     /// <summary>Attempts in total, the first included; 1 disables retries. Default: 4. Range 1 to 20.</summary>
     public int MaxAttempts { get; set; } = 4;
 

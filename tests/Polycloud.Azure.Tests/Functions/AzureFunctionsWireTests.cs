@@ -81,6 +81,19 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RetryAfter_IsHonoured_UpToTheMaximumDelay()
+    {
+        // No backoff of its own (BaseDelay 0): only the host's Retry-After (1 s) delays the retry, and the call's 300 ms
+        // timeout ends it first. Without honouring Retry-After the retry would run at once and the third call succeed.
+        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMinutes(1) } };
+        var driver = new AzureFunctionsDriver(new Uri(_host.BaseUrl + "/busy"), "busy", new AzureFunctionsOptions { Authentication = AzureFunctionsAuthentication.FunctionKey, FunctionKey = FunctionsHostStub.Key });
+        await using var fn = new CloudFunction(driver, options);
+        var ex = await Assert.ThrowsAsync<CloudException>(() => fn.InvokeAsync(BinaryData.FromString("ok"), new FunctionInvokeOptions { Timeout = TimeSpan.FromMilliseconds(300) }, Ct));
+        Assert.Equal(CloudErrorCode.Timeout, ex.ErrorCode);
+        Assert.Single(_host.Requests);
+    }
+
+    [Fact]
     public async Task HostThrottling_WithoutRetries_IsThrottled()
     {
         await using var fn = Open("busy", ("key", FunctionsHostStub.Key), ("maxAttempts", "1"));

@@ -43,7 +43,17 @@ public static class HttpFunctionProtocol
         string text = BodyText(body);
         if (IsPlatformStatus(response.StatusCode))
         {
-            throw new HttpRequestException($"The function endpoint answered {status} {response.ReasonPhrase}: {text}", null, response.StatusCode);
+            var platform = new HttpRequestException($"The function endpoint answered {status} {response.ReasonPhrase}: {text}", null, response.StatusCode);
+            if (response.Headers.RetryAfter is { } retryAfter)
+            {
+                var delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+                if (delay > TimeSpan.Zero)
+                {
+                    platform.Data[FunctionRetryOptions.RetryAfterDataKey] = delay.Value;
+                }
+            }
+
+            throw platform;
         }
 
         string type = "HTTP " + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
