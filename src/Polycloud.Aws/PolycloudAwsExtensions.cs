@@ -6,7 +6,7 @@ using Polycloud.DependencyInjection;
 using Polycloud.Aws.Functions;
 using Polycloud.Functions.Drivers;
 
-namespace Polycloud.Aws;
+namespace Polycloud;
 
 /// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets.</summary>
 public static class PolycloudAwsExtensions

@@ -6,7 +6,7 @@ using Polycloud.Google.Functions;
 using Polycloud.Functions.Drivers;
 using Polycloud.Google.Blobs;
 
-namespace Polycloud.Google;
+namespace Polycloud;
 
 /// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage).</summary>
 public static class PolycloudGoogleExtensions
