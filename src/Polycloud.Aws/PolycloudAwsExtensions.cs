@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Aws.Blobs;
 using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
+using Polycloud.Aws.Functions;
+using Polycloud.Functions.Drivers;
 
 namespace Polycloud;
 
@@ -24,6 +26,7 @@ public static class PolycloudAwsExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
@@ -38,6 +41,7 @@ public static class PolycloudAwsExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterFunctions(opener);
         return opener;
     }
 
@@ -46,4 +50,10 @@ public static class PolycloudAwsExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new S3BlobDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, LambdaFunctionDriverFactory>());
+
+    private static void RegisterFunctions(PolycloudOpener opener)
+        => opener.AddFunctionDriver(new LambdaFunctionDriverFactory());
 }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Azure.Blobs;
 using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
+using Polycloud.Azure.Functions;
+using Polycloud.Functions.Drivers;
 
 namespace Polycloud;
 
@@ -26,6 +28,7 @@ public static class PolycloudAzureExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
@@ -40,6 +43,7 @@ public static class PolycloudAzureExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterFunctions(opener);
         return opener;
     }
 
@@ -48,4 +52,10 @@ public static class PolycloudAzureExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new AzureBlobDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, AzureFunctionsDriverFactory>());
+
+    private static void RegisterFunctions(PolycloudOpener opener)
+        => opener.AddFunctionDriver(new AzureFunctionsDriverFactory());
 }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
+using Polycloud.Google.Functions;
+using Polycloud.Functions.Drivers;
 using Polycloud.Google.Blobs;
 
 namespace Polycloud;
@@ -24,6 +26,7 @@ public static class PolycloudGoogleExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
@@ -38,6 +41,7 @@ public static class PolycloudGoogleExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterFunctions(opener);
         return opener;
     }
 
@@ -46,4 +50,10 @@ public static class PolycloudGoogleExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new GcsBlobDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, CloudFunctionsDriverFactory>());
+
+    private static void RegisterFunctions(PolycloudOpener opener)
+        => opener.AddFunctionDriver(new CloudFunctionsDriverFactory());
 }

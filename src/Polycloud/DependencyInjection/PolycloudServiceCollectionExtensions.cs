@@ -85,6 +85,8 @@ public static class PolycloudServiceCollectionExtensions
         services.TryAddSingleton<IBlobBucketFactory>(static sp => sp.GetRequiredService<BlobBucketFactory>());
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket(name));
         AddDatabases(services);
+        FunctionServiceRegistration.AddCore(services);
+        AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
         return new PolycloudBuilder(services, section);
     }
 }
