@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Polycloud.Benchmarks.Infrastructure;
 using Polycloud.Functions;
 using Polycloud.Google.Functions;
 
@@ -13,6 +15,9 @@ namespace Polycloud.Benchmarks.Functions;
 /// on both sides, so it does not change the difference).
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+[OverheadSuite("Cloud Functions", BenchTransport.InProcess)]
 public class CloudFunctionsInvokeBenchmarks
 {
     private static readonly Uri Url = new("https://europe-west1-my-project.cloudfunctions.net/resize");
@@ -40,7 +45,7 @@ public class CloudFunctionsInvokeBenchmarks
         _http.Dispose();
     }
 
-    [Benchmark(Baseline = true, Description = "gcf invoke: raw HTTP")]
+    [Benchmark(Baseline = true, Description = "gcf invoke: raw HTTP"), BenchmarkCategory("invoke echo")]
     public async Task<int> Raw()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new ReadOnlyMemoryContent(_payload.ToMemory()) };
@@ -55,7 +60,7 @@ public class CloudFunctionsInvokeBenchmarks
         return body.Length;
     }
 
-    [Benchmark(Description = "gcf invoke: Polycloud")]
+    [Benchmark(Description = "gcf invoke: Polycloud"), BenchmarkCategory("invoke echo")]
     public async Task<int> Portable()
     {
         var result = await _function.InvokeAsync(_payload).ConfigureAwait(false);

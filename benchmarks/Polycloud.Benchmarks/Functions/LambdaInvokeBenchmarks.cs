@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using Amazon.Runtime;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Polycloud.Benchmarks.Infrastructure;
 using Polycloud.Aws.Functions;
 using Polycloud.Aws.Signing;
 using Polycloud.Functions;
@@ -14,6 +16,9 @@ namespace Polycloud.Benchmarks.Functions;
 /// Lambda-shaped response (200, <c>X-Amz-Executed-Version</c>, <c>x-amzn-RequestId</c>, JSON body).
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+[OverheadSuite("Lambda", BenchTransport.InProcess)]
 public class LambdaInvokeBenchmarks
 {
     private const string Url = "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/resize/invocations";
@@ -49,7 +54,7 @@ public class LambdaInvokeBenchmarks
         _http.Dispose();
     }
 
-    [Benchmark(Baseline = true, Description = "lambda invoke: raw signed HTTP")]
+    [Benchmark(Baseline = true, Description = "lambda invoke: raw signed HTTP"), BenchmarkCategory("invoke echo")]
     public async Task<int> Raw()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new ReadOnlyMemoryContent(_payload.ToMemory()) };
@@ -65,7 +70,7 @@ public class LambdaInvokeBenchmarks
         return body.Length;
     }
 
-    [Benchmark(Description = "lambda invoke: Polycloud")]
+    [Benchmark(Description = "lambda invoke: Polycloud"), BenchmarkCategory("invoke echo")]
     public async Task<int> Portable()
     {
         var result = await _function.InvokeAsync(_payload).ConfigureAwait(false);

@@ -73,18 +73,18 @@ public static class OverheadGate
             // The paired phase runs first: besides the gated ratio, it warms every pair up (JIT tiers, pools), so the
             // BenchmarkDotNet runs that follow in this process do not charge shared SDK code's first tier to
             // whichever side of a pair happens to run first.
-            var pairs = Pairs(type, suite!).Where(p => operations.Count == 0 || operations.Contains(p.Operation)).ToList();
+            var pairs = Pairs(type).Where(p => operations.Count == 0 || operations.Contains(p.Operation)).ToList();
             Console.WriteLine($"// paired, interleaved timing of {type.Name} ({PairedRounds} rounds per pair)");
             var paired = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var (operation, raw, portable) in pairs)
+            foreach (var (operation, raw, portable, configure) in pairs)
             {
-                paired[portable.Name] = PairedTiming.MedianRatio(type, raw, portable, PairedRounds, TimeSpan.FromMilliseconds(25));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"//   {operation}: {portable.Name} / {raw.Name} = {paired[portable.Name]:0.000}"));
+                paired[operation + "|" + portable.Name] = PairedTiming.MedianRatio(type, raw, portable, configure, PairedRounds, TimeSpan.FromMilliseconds(25));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"//   {operation}: {portable.Name} / {raw.Name} = {paired[operation + "|" + portable.Name]:0.000}"));
             }
 
             if (pairedOnly)
             {
-                rows.AddRange(pairs.Select(p => new Row(suite!.Provider, p.Operation, p.Raw, p.Portable, suite.Gated, null, null, null, null) { PairedRatio = paired[p.Portable.Name] }));
+                rows.AddRange(pairs.Select(p => new Row(suite!.Provider, p.Operation, p.Raw, p.Portable, suite.Gated, null, null, null, null) { PairedRatio = paired[p.Operation + "|" + p.Portable.Name] }));
                 continue;
             }
 
@@ -92,7 +92,7 @@ public static class OverheadGate
             var summary = BenchmarkRunner.Run(type, Config().AddFilter(filter));
             foreach (var row in Rows(summary, suite!))
             {
-                row.PairedRatio = paired.TryGetValue(row.Method.Name, out double r) ? r : null;
+                row.PairedRatio = paired.TryGetValue(row.Operation + "|" + row.Method.Name, out double r) ? r : null;
                 rows.Add(row);
             }
         }
@@ -100,12 +100,29 @@ public static class OverheadGate
         return Report(rows, transport, enforce);
     }
 
-    private static IEnumerable<(string Operation, MethodInfo Raw, MethodInfo Portable)> Pairs(Type type, OverheadSuiteAttribute suite)
+    private static IEnumerable<Pair> Pairs(Type type)
     {
         var methods = type.GetMethods()
             .Select(m => (Method: m, Benchmark: m.GetCustomAttribute<BenchmarkDotNet.Attributes.BenchmarkAttribute>(), Category: m.GetCustomAttribute<BenchmarkDotNet.Attributes.BenchmarkCategoryAttribute>()))
             .Where(m => m.Benchmark is not null && m.Category is not null)
             .ToList();
+
+        // One [Params] property is supported: each of its values is a pair of its own.
+        var parameter = type.GetProperties().Select(p => (Property: p, Values: p.GetCustomAttribute<BenchmarkDotNet.Attributes.ParamsAttribute>()?.Values)).FirstOrDefault(p => p.Values is not null);
+        var settings = new List<(string Suffix, Action<object>? Configure)>();
+        if (parameter.Values is null)
+        {
+            settings.Add((string.Empty, null));
+        }
+        else
+        {
+            foreach (object? value in parameter.Values)
+            {
+                var property = parameter.Property;
+                settings.Add((string.Create(CultureInfo.InvariantCulture, $" ({property.Name}={value})"), o => property.SetValue(o, value)));
+            }
+        }
+
         foreach (var group in methods.GroupBy(m => string.Join(",", m.Category!.Categories)))
         {
             var raw = group.FirstOrDefault(m => m.Benchmark!.Baseline);
@@ -116,14 +133,17 @@ public static class OverheadGate
 
             foreach (var other in group.Where(m => !m.Benchmark!.Baseline))
             {
-                yield return (group.Key, raw.Method, other.Method);
+                foreach (var (suffix, configure) in settings)
+                {
+                    yield return new Pair(group.Key + suffix, raw.Method, other.Method, configure);
+                }
             }
         }
     }
 
     private static IEnumerable<Row> Rows(Summary summary, OverheadSuiteAttribute suite)
     {
-        foreach (var group in summary.Reports.GroupBy(r => string.Join(",", r.BenchmarkCase.Descriptor.Categories)))
+        foreach (var group in summary.Reports.GroupBy(r => string.Join(",", r.BenchmarkCase.Descriptor.Categories) + ParameterSuffix(r.BenchmarkCase)))
         {
             var raw = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline);
             foreach (var other in group.Where(r => !r.BenchmarkCase.Descriptor.Baseline))
@@ -212,6 +232,13 @@ public static class OverheadGate
     };
 
     private static string Ratio(double? ratio) => ratio is null ? "n/a" : ratio.Value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string ParameterSuffix(BenchmarkCase benchmarkCase)
+        => benchmarkCase.Parameters.Count == 0
+            ? string.Empty
+            : " (" + string.Join(", ", benchmarkCase.Parameters.Items.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name}={p.Value}"))) + ")";
+
+    private sealed record Pair(string Operation, MethodInfo Raw, MethodInfo Portable, Action<object>? Configure);
 
     private sealed class NameFilter(HashSet<string> names) : BenchmarkDotNet.Filters.IFilter
     {

@@ -16,12 +16,14 @@ public static class PairedTiming
     /// <param name="type">The benchmark class.</param>
     /// <param name="raw">The raw (baseline) benchmark method.</param>
     /// <param name="portable">The Polycloud benchmark method.</param>
+    /// <param name="configure">Sets the benchmark's parameters, or <see langword="null"/>.</param>
     /// <param name="rounds">How many rounds of each side.</param>
     /// <param name="roundTime">The target duration of one round.</param>
     /// <returns>The median of the per-round time ratios (Polycloud / raw).</returns>
-    public static double MedianRatio(Type type, MethodInfo raw, MethodInfo portable, int rounds, TimeSpan roundTime)
+    public static double MedianRatio(Type type, MethodInfo raw, MethodInfo portable, Action<object>? configure, int rounds, TimeSpan roundTime)
     {
         object instance = Activator.CreateInstance(type)!;
+        configure?.Invoke(instance);
         Invoke(instance, type.GetMethods().Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null));
         try
         {
