@@ -12,7 +12,8 @@ public static class PolycloudServiceCollectionExtensions
     /// <summary>
     /// Registers Polycloud and every resource named in the <c>Polycloud</c> section of <paramref name="configuration"/>:
     /// <c>Polycloud:Blobs:{name}</c> becomes a keyed <see cref="BlobBucket"/> and is available from
-    /// <see cref="IBlobBucketFactory"/>. Switching a resource to another cloud is a configuration change only.
+    /// <see cref="IBlobBucketFactory"/>; <c>Polycloud:Queues:{name}</c> a keyed <see cref="Polycloud.Queues.MessageQueue"/>
+    /// from <see cref="Polycloud.Queues.IMessageQueueFactory"/>. Switching a resource to another cloud is a configuration change only.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The application configuration (the <c>Polycloud</c> section is read from it).</param>
@@ -42,6 +43,8 @@ public static class PolycloudServiceCollectionExtensions
             services.AddKeyedSingleton(name, static (sp, key) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket((string)key!));
         }
 
+        MessageQueueFactory.RegisterNamed(services, section);
+
         return builder;
     }
 
@@ -64,6 +67,7 @@ public static class PolycloudServiceCollectionExtensions
         services.TryAddSingleton(static sp => new PolycloudOpener(sp));
         services.TryAddSingleton<BlobBucketFactory>();
         services.TryAddSingleton<IBlobBucketFactory>(static sp => sp.GetRequiredService<BlobBucketFactory>());
+        MessageQueueFactory.Register(services);
         return new PolycloudBuilder(services, section);
     }
 }
