@@ -95,9 +95,12 @@ public sealed class MessageQueue : IAsyncDisposable, IDisposable
     /// <returns>The provider's message id.</returns>
     /// <exception cref="CloudException">InvalidArgument for a bad message; NotSupported for a delay the provider cannot do;
     /// NotFound when the queue does not exist.</exception>
-    public async Task<string> SendAsync(QueueMessage message, CancellationToken cancellationToken = default)
+    public Task<string> SendAsync(QueueMessage message, CancellationToken cancellationToken = default)
+        => SendCoreAsync(message, allowReserved: false, cancellationToken);
+
+    private async Task<string> SendCoreAsync(QueueMessage message, bool allowReserved, CancellationToken cancellationToken)
     {
-        long size = Validate(message, nameof(message));
+        long size = Validate(message, nameof(message), allowReserved);
         var scope = OperationScope.Start("queue.send", _provider, _name, null);
         try
         {
@@ -157,7 +160,7 @@ public sealed class MessageQueue : IAsyncDisposable, IDisposable
         long size = 0;
         for (int i = 0; i < list.Count; i++)
         {
-            size += Validate(list[i], $"messages[{i}]");
+            size += Validate(list[i], $"messages[{i}]", allowReserved: false);
         }
 
         var scope = OperationScope.Start("queue.send_batch", _provider, _name, null);
@@ -535,10 +538,24 @@ public sealed class MessageQueue : IAsyncDisposable, IDisposable
                     copy.Attributes[k] = v;
                 }
 
-                copy.Attributes[DeadLetterReasonAttribute] = "max-deliveries-exceeded";
-                copy.Attributes[OriginalMessageIdAttribute] = m.MessageId;
-                copy.Attributes[DeliveryCountAttribute] = m.DeliveryCount.ToString(CultureInfo.InvariantCulture);
-                await _deadLetterQueue!.SendAsync(copy, cancellationToken).ConfigureAwait(false);
+                // The provenance attributes are added while the dead-letter queue's attribute limit allows.
+                int room = _deadLetterQueue!.Capabilities.MaxAttributes - copy.Attributes.Count;
+                if (room-- > 0)
+                {
+                    copy.Attributes[DeadLetterReasonAttribute] = "max-deliveries-exceeded";
+                }
+
+                if (room-- > 0)
+                {
+                    copy.Attributes[OriginalMessageIdAttribute] = m.MessageId;
+                }
+
+                if (room > 0)
+                {
+                    copy.Attributes[DeliveryCountAttribute] = m.DeliveryCount.ToString(CultureInfo.InvariantCulture);
+                }
+
+                await _deadLetterQueue.SendCoreAsync(copy, allowReserved: true, cancellationToken).ConfigureAwait(false);
                 await _driver.CompleteAsync(m, cancellationToken).ConfigureAwait(false);
                 m.TrySettle();
             }
@@ -575,7 +592,7 @@ public sealed class MessageQueue : IAsyncDisposable, IDisposable
         }
     }
 
-    private long Validate(QueueMessage message, string argumentName)
+    private long Validate(QueueMessage message, string argumentName, bool allowReserved)
     {
         if (message is null)
         {
@@ -585,7 +602,11 @@ public sealed class MessageQueue : IAsyncDisposable, IDisposable
         long size = message.Body.Length;
         foreach (var (name, value) in message.Attributes)
         {
-            ValidateAttributeName(name, argumentName);
+            if (!(allowReserved && IsReservedAttribute(name)))
+            {
+                ValidateAttributeName(name, argumentName);
+            }
+
             if (string.IsNullOrEmpty(value))
             {
                 throw CloudException.InvalidArgument($"{argumentName}.Attributes[{name}]", "an attribute value must not be empty (SQS rejects empty values).");
