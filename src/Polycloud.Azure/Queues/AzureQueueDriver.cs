@@ -17,7 +17,7 @@ namespace Polycloud.Azure.Queues;
 /// Azure Storage queues through the official SDK. Azure queue messages are text without attributes: a text body
 /// without attributes is sent as it is (so other Azure consumers read it unchanged); a message with attributes or a
 /// binary body is sent as a small JSON envelope (<c>{"polycloud-envelope":1,"attributes":{…},"body":"base64"}</c>)
-/// that the driver unwraps on receive. Azure has no long polling (the portable layer polls) and no dead-letter queue
+/// that the driver unwraps on receive. Azure has no batch send: a batch is sent as concurrent requests. Azure has no long polling (the portable layer polls) and no dead-letter queue
 /// (the portable layer moves messages: see <see cref="MessageQueueOptions"/>). Messages are sent with no expiry
 /// (the service default is 7 days), so nothing is dropped silently. Opened as <c>azqueue://queue?account=acct</c> or
 /// built from a <see cref="QueueClient"/> with the constructor.
@@ -67,23 +67,33 @@ public sealed class AzureQueueDriver : IQueueDriver
     /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> SendAsync(IReadOnlyList<PortableMessage> messages, CancellationToken cancellationToken)
     {
-        var ids = new string[messages.Count];
-        for (int i = 0; i < messages.Count; i++)
+        if (messages.Count == 1)
         {
-            var m = messages[i];
-            var payload = Encode(m);
-            int wire = _base64Transport ? (payload.Length + 2) / 3 * 4 : payload.Length;
-            if (wire > MaxServiceMessageSize)
-            {
-                throw CloudException.InvalidArgument("message", $"the message is {wire} bytes as stored by Azure Storage queues (after encoding); the service takes at most {MaxServiceMessageSize}.");
-            }
-
-            TimeSpan? delay = m.Delay is { } d && d > TimeSpan.Zero ? d : null;
-            var receipt = await _client.SendMessageAsync(payload, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
-            ids[i] = receipt.Value.MessageId;
+            return [await SendOneAsync(messages[0], cancellationToken).ConfigureAwait(false)];
         }
 
-        return ids;
+        // Azure has no batch send: the messages of a batch are sent concurrently, one request each.
+        var tasks = new Task<string>[messages.Count];
+        for (int i = 0; i < messages.Count; i++)
+        {
+            tasks[i] = SendOneAsync(messages[i], cancellationToken);
+        }
+
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    private async Task<string> SendOneAsync(PortableMessage m, CancellationToken cancellationToken)
+    {
+        var payload = Encode(m);
+        int wire = _base64Transport ? (payload.Length + 2) / 3 * 4 : payload.Length;
+        if (wire > MaxServiceMessageSize)
+        {
+            throw CloudException.InvalidArgument("message", $"the message is {wire} bytes as stored by Azure Storage queues (after encoding); the service takes at most {MaxServiceMessageSize}.");
+        }
+
+        TimeSpan? delay = m.Delay is { } d && d > TimeSpan.Zero ? d : null;
+        var receipt = await _client.SendMessageAsync(payload, delay, NeverExpires, cancellationToken).ConfigureAwait(false);
+        return receipt.Value.MessageId;
     }
 
     /// <inheritdoc/>
