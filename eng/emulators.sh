@@ -16,8 +16,10 @@ log() { printf '[emulators] %s\n' "$*" >&2; }
 alive() { local f=$RUN/$1.pid; [[ -f $f ]] && running "$(cat "$f")"; }
 running() { [[ -r /proc/$1/stat ]] && [[ $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) != Z ]]; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+declare -A PORT_OF=([azurite]=10000 [fauxqs]=4566 [gcs]=9199 [lambda]=3002)
 wait_port() { # name port timeout_s
   local name=$1 port=$2 t=$3 i
+  [[ -f $RUN/$name.pid ]] || { port_open "$port" && return 0; }
   for ((i = 0; i < t * 10; i++)); do
     port_open "$port" && return 0
     alive "$name" || { log "$name exited; last log lines:"; tail -20 "$RUN/$name.log" >&2 || true; return 1; }
@@ -42,6 +44,9 @@ npm_install() { # dir spec...   installs unless every name@version is present
 start_bg() { # name workdir cmd...   the recorded PID is the server process itself (exec)
   local name=$1 dir=$2; shift 2
   if alive "$name"; then log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 0; fi
+  if [[ -n ${PORT_OF[$name]:-} ]] && port_open "${PORT_OF[$name]}"; then
+    log "$name: port ${PORT_OF[$name]} is already served on 127.0.0.1; using that server (not ours to stop)"; return 0
+  fi
   (cd "$dir" && exec nohup "$@" >"$RUN/$name.log" 2>&1 </dev/null) &
   echo $! >"$RUN/$name.pid"
 }
@@ -83,6 +88,7 @@ start_gcf() {
   local target port
   while read -r target port; do
     [[ -z $target || $target == \#* ]] && continue
+    PORT_OF[gcf-$target]=$port
     start_bg "gcf-$target" "$src" node --require "$HERE/emulators/loopback-only.cjs" \
       "$TOOLS/gcf/node_modules/@google-cloud/functions-framework/build/src/main.js" \
       --target="$target" --signature-type=http --port="$port" --source="$src"
@@ -99,6 +105,7 @@ start_lambda() {
 }
 start_pg() {
   local pgdir=$RUN/pg port=5433
+  if port_open $port && [[ ! -f $pgdir/data/postmaster.pid ]]; then log "pg: port $port is already served; using that server"; return 0; fi
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     log "installing postgresql (Debian package)"
     { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; } >"$ROOT/apt-pg.log" 2>&1

@@ -32,15 +32,6 @@ internal sealed partial class MessageQueueFactory : IMessageQueueFactory, IAsync
         services.TryAddSingleton<IMessageQueueFactory>(static sp => sp.GetRequiredService<MessageQueueFactory>());
     }
 
-    /// <summary>Registers each queue named in <c>Polycloud:Queues</c> as a keyed <see cref="MessageQueue"/>.</summary>
-    public static void RegisterNamed(IServiceCollection services, IConfiguration section)
-    {
-        foreach (string name in ResourceConfiguration.Names(section.GetSection("Queues")))
-        {
-            services.AddKeyedSingleton(name, static (sp, key) => sp.GetRequiredService<IMessageQueueFactory>().GetQueue((string)key!));
-        }
-    }
-
     public MessageQueue GetQueue(string name)
     {
         if (string.IsNullOrEmpty(name))

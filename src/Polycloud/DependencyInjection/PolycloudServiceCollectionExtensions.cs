@@ -36,16 +36,7 @@ public static class PolycloudServiceCollectionExtensions
             throw CloudException.InvalidArgument(nameof(sectionName), "a section name is required (default 'Polycloud').");
         }
 
-        var section = configuration.GetSection(sectionName);
-        var builder = AddCore(services, section);
-        foreach (string name in ResourceConfiguration.Names(section.GetSection("Blobs")))
-        {
-            services.AddKeyedSingleton(name, static (sp, key) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket((string)key!));
-        }
-
-        MessageQueueFactory.RegisterNamed(services, section);
-
-        return builder;
+        return AddCore(services, configuration.GetSection(sectionName));
     }
 
     /// <summary>Registers Polycloud without configuration: the <see cref="PolycloudOpener"/> only.</summary>
@@ -61,13 +52,32 @@ public static class PolycloudServiceCollectionExtensions
         return AddCore(services, null);
     }
 
+    /// <summary>
+    /// Registers a keyed singleton for any string key, so that <c>[FromKeyedServices("name")]</c> resolves every
+    /// configured resource, and asking for an unconfigured name fails with a message that lists the configured ones.
+    /// </summary>
+    private static void AddKeyed<T>(IServiceCollection services, Func<IServiceProvider, string, T> open)
+        where T : class
+    {
+        if (services.Any(d => d.ServiceType == typeof(T) && Equals(d.ServiceKey, KeyedService.AnyKey)))
+        {
+            return;
+        }
+
+        services.AddKeyedSingleton(KeyedService.AnyKey, (sp, key) => key is string name
+            ? open(sp, name)
+            : throw CloudException.InvalidArgument("serviceKey", $"Polycloud resources are keyed by their configured name (a string), not by {key?.GetType().Name ?? "null"}."));
+    }
+
     private static PolycloudBuilder AddCore(IServiceCollection services, IConfigurationSection? section)
     {
         services.TryAddSingleton(new PolycloudConfigurationRoot(section));
         services.TryAddSingleton(static sp => new PolycloudOpener(sp));
         services.TryAddSingleton<BlobBucketFactory>();
         services.TryAddSingleton<IBlobBucketFactory>(static sp => sp.GetRequiredService<BlobBucketFactory>());
+        AddKeyed(services, static (sp, name) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket(name));
         MessageQueueFactory.Register(services);
+        AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Queues.IMessageQueueFactory>().GetQueue(name));
         return new PolycloudBuilder(services, section);
     }
 }

@@ -1,0 +1,27 @@
+namespace Polycloud.Conformance.Blobs;
+
+/// <summary>
+/// Behaviours a real service has that a local emulator lacks. A test fixture names the gaps of the server it runs
+/// against, with the reason; the tests that need the behaviour are then reported as skipped with that reason, and the
+/// driver's request is checked at the wire by a separate test in the provider's test project.
+/// </summary>
+public enum BlobGap
+{
+    /// <summary>The server does not reject a create-only write (If-None-Match: *) of an existing blob.</summary>
+    CreateOnlyNotEnforced,
+
+    /// <summary>The server does not reject an if-match write with a stale ETag.</summary>
+    IfMatchNotEnforced,
+
+    /// <summary>The server accepts signed URLs after they expire.</summary>
+    SignedUrlExpiryNotEnforced,
+
+    /// <summary>The server does not serve signed URLs at all.</summary>
+    SignedUrlsNotServed,
+
+    /// <summary>The server does not verify a supplied Content-MD5.</summary>
+    ContentMd5NotVerified,
+
+    /// <summary>The server truncates or rejects uploads of the size the large-blob test uses.</summary>
+    LargeUploadsBroken,
+}
