@@ -148,6 +148,7 @@ public sealed class SqsQueueDriver : IQueueDriver
     {
         string url = _fixedQueueUrl ?? await GetQueueUrlAsync(cancellationToken).ConfigureAwait(false);
         int lease = (int)Math.Ceiling(leaseDuration.TotalSeconds);
+        var requestedAt = DateTimeOffset.UtcNow;
         var response = await _client.ReceiveMessageAsync(
             new ReceiveMessageRequest
             {
@@ -164,7 +165,7 @@ public sealed class SqsQueueDriver : IQueueDriver
             return [];
         }
 
-        var leaseEnd = DateTimeOffset.UtcNow.AddSeconds(lease);
+        var leaseEnd = requestedAt.AddSeconds(lease);
         var result = new ReceivedMessage[messages.Count];
         for (int i = 0; i < result.Length; i++)
         {
@@ -274,6 +275,11 @@ public sealed class SqsQueueDriver : IQueueDriver
             }
         }
 
+        if (QueueDriverHelpers.TryGetOriginalText(message, out string? original) && IsSqsText(original))
+        {
+            return original;
+        }
+
         var span = message.Body.ToMemory().Span;
         if (Utf8.IsValid(span))
         {
@@ -303,11 +309,22 @@ public sealed class SqsQueueDriver : IQueueDriver
     private static bool IsSqsText(string text)
     {
         // SQS accepts #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF (valid surrogate pairs).
-        foreach (char c in text)
+        for (int i = 0; i < text.Length; i++)
         {
+            char c = text[i];
             if (c < 0x20 ? c is not ('\t' or '\n' or '\r') : c is '\uFFFE' or '\uFFFF')
             {
                 return false;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                if (!char.IsHighSurrogate(c) || i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
             }
         }
 

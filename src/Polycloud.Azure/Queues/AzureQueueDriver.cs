@@ -100,6 +100,7 @@ public sealed class AzureQueueDriver : IQueueDriver
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan leaseDuration, TimeSpan waitTime, CancellationToken cancellationToken)
     {
         var lease = TimeSpan.FromSeconds(Math.Ceiling(leaseDuration.TotalSeconds));
+        var requestedAt = DateTimeOffset.UtcNow;
         var response = await _client.ReceiveMessagesAsync(maxMessages, lease, cancellationToken).ConfigureAwait(false);
         var messages = response.Value;
         if (messages is not { Length: > 0 })
@@ -107,12 +108,14 @@ public sealed class AzureQueueDriver : IQueueDriver
             return [];
         }
 
+        // The lease end as this client measures it (from the request, so never late): renewals use the local clock.
+        var leaseEnd = requestedAt + lease;
         var result = new ReceivedMessage[messages.Length];
         for (int i = 0; i < messages.Length; i++)
         {
             var m = messages[i];
             var (body, attributes) = Decode(m.Body);
-            result[i] = new ReceivedMessage(m.MessageId, m.PopReceipt, body, attributes, (int)Math.Min(m.DequeueCount, int.MaxValue), m.InsertedOn, m.NextVisibleOn ?? DateTimeOffset.UtcNow + lease);
+            result[i] = new ReceivedMessage(m.MessageId, m.PopReceipt, body, attributes, (int)Math.Min(m.DequeueCount, int.MaxValue), m.InsertedOn, leaseEnd);
         }
 
         return result;

@@ -166,8 +166,9 @@ public sealed class PubSubQueueDriver : IQueueDriver
         }
 
         // Pull gives the subscription's ack deadline; set the lease the caller asked for.
+        var requestedAt = DateTimeOffset.UtcNow;
         await PostAsync(_modifyAckDeadlineUri, new ModifyAckDeadlineRequest { AckIds = ackIds, AckDeadlineSeconds = seconds }, PubSubJsonContext.Default.ModifyAckDeadlineRequest, CancellationToken.None).ConfigureAwait(false);
-        var leaseEnd = DateTimeOffset.UtcNow.AddSeconds(seconds);
+        var leaseEnd = requestedAt.AddSeconds(seconds);
         var result = new ReceivedMessage[received.Count];
         for (int i = 0; i < result.Length; i++)
         {

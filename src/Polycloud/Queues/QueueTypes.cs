@@ -20,6 +20,7 @@ public sealed class QueueMessage
     public QueueMessage(string body)
         : this(body is null ? null! : BinaryData.FromString(body))
     {
+        OriginalText = body;
     }
 
     /// <summary>Creates a message with a binary body.</summary>
@@ -44,6 +45,9 @@ public sealed class QueueMessage
 
     /// <summary>The body.</summary>
     public BinaryData Body { get; }
+
+    /// <summary>The text the message was created from, so that drivers of text-only services need not decode it again.</summary>
+    internal string? OriginalText { get; }
 
     /// <summary>String attributes sent with the message (SQS message attributes, Pub/Sub attributes; an envelope on
     /// providers without attributes). Names are 1 to 256 characters of letters, digits, <c>-</c>, <c>_</c> and <c>.</c>;
