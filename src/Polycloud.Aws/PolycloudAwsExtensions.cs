@@ -1,36 +1,59 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Polycloud.Aws.Blobs;
 using Polycloud.Aws.Queues;
+using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
 using Polycloud.Queues.Drivers;
 
 namespace Polycloud.Aws;
 
-/// <summary>Registers the AWS drivers' URL schemes.</summary>
+/// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets and <c>sqs://</c> queues.</summary>
 public static class PolycloudAwsExtensions
 {
-    /// <summary>Registers the AWS schemes (<c>sqs://</c>) in the container's opener.</summary>
-    /// <param name="builder">The builder from <c>services.AddPolycloud(...)</c>.</param>
+    /// <summary>
+    /// Registers the AWS drivers in the container, so that resources configured with AWS URLs
+    /// (<c>Polycloud:Blobs:{name} = s3://bucket?region=…</c>) open. An <c>Amazon.Runtime.AWSCredentials</c> registered in
+    /// the container is used when the URL carries no credentials.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>services.AddPolycloud(configuration)</c>.</param>
     /// <returns>The builder.</returns>
     public static PolycloudBuilder AddAws(this PolycloudBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
+        if (builder is null)
+        {
+            throw CloudException.InvalidArgument(nameof(builder), "a Polycloud builder is required; call services.AddPolycloud(configuration).AddAws().");
+        }
+
+        RegisterBlobs(builder.Services);
         RegisterQueues(builder.Services);
         return builder;
     }
 
-    /// <summary>Registers the AWS schemes (<c>sqs://</c>) in an opener.</summary>
+    /// <summary>Registers the AWS schemes (<c>s3</c>, <c>sqs</c>) on an opener.</summary>
     /// <param name="opener">The opener.</param>
     /// <returns>The opener.</returns>
     public static PolycloudOpener AddAws(this PolycloudOpener opener)
     {
-        ArgumentNullException.ThrowIfNull(opener);
+        if (opener is null)
+        {
+            throw CloudException.InvalidArgument(nameof(opener), "an opener is required.");
+        }
+
+        RegisterBlobs(opener);
         RegisterQueues(opener);
         return opener;
     }
 
+    private static void RegisterBlobs(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IBlobDriverFactory, S3BlobDriverFactory>());
+
+    private static void RegisterBlobs(PolycloudOpener opener)
+        => opener.AddBlobDriver(new S3BlobDriverFactory());
+
     private static void RegisterQueues(IServiceCollection services)
         => services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueueDriverFactory, SqsQueueDriverFactory>());
 
-    private static void RegisterQueues(PolycloudOpener opener) => opener.AddQueueDriver(new SqsQueueDriverFactory());
+    private static void RegisterQueues(PolycloudOpener opener)
+        => opener.AddQueueDriver(new SqsQueueDriverFactory());
 }

@@ -1,1 +1,3 @@
-Console.WriteLine("polycloud: no commands yet");
+using Polycloud.Cli;
+
+return await CliApplication.RunAsync(args).ConfigureAwait(false);

@@ -1,36 +1,59 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
+using Polycloud.Google.Blobs;
 using Polycloud.Google.Queues;
 using Polycloud.Queues.Drivers;
 
 namespace Polycloud.Google;
 
-/// <summary>Registers the Google Cloud drivers' URL schemes.</summary>
+/// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage) and <c>gcppubsub://</c> queues (Pub/Sub).</summary>
 public static class PolycloudGoogleExtensions
 {
-    /// <summary>Registers the Google Cloud schemes (<c>gcppubsub://</c>) in the container's opener.</summary>
-    /// <param name="builder">The builder from <c>services.AddPolycloud(...)</c>.</param>
+    /// <summary>
+    /// Registers the Google Cloud schemes with the container's opener, so that configured resources such as
+    /// <c>"Polycloud:Blobs:images": "gs://bucket"</c> open. A <c>GoogleCredential</c> registered in the services is used
+    /// when a resource names no credentials of its own.
+    /// </summary>
+    /// <param name="builder">The builder from <c>services.AddPolycloud(configuration)</c>.</param>
     /// <returns>The builder.</returns>
     public static PolycloudBuilder AddGoogle(this PolycloudBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(builder);
+        if (builder is null)
+        {
+            throw CloudException.InvalidArgument(nameof(builder), "a Polycloud builder is required; call services.AddPolycloud(configuration).AddGoogle().");
+        }
+
+        RegisterBlobs(builder.Services);
         RegisterQueues(builder.Services);
         return builder;
     }
 
-    /// <summary>Registers the Google Cloud schemes (<c>gcppubsub://</c>) in an opener.</summary>
+    /// <summary>Registers the Google Cloud schemes with an opener: <c>new PolycloudOpener().AddGoogle()</c>.</summary>
     /// <param name="opener">The opener.</param>
     /// <returns>The opener.</returns>
     public static PolycloudOpener AddGoogle(this PolycloudOpener opener)
     {
-        ArgumentNullException.ThrowIfNull(opener);
+        if (opener is null)
+        {
+            throw CloudException.InvalidArgument(nameof(opener), "an opener is required.");
+        }
+
+        RegisterBlobs(opener);
         RegisterQueues(opener);
         return opener;
     }
 
+    private static void RegisterBlobs(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IBlobDriverFactory, GcsBlobDriverFactory>());
+
+    private static void RegisterBlobs(PolycloudOpener opener)
+        => opener.AddBlobDriver(new GcsBlobDriverFactory());
+
     private static void RegisterQueues(IServiceCollection services)
         => services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueueDriverFactory, PubSubQueueDriverFactory>());
 
-    private static void RegisterQueues(PolycloudOpener opener) => opener.AddQueueDriver(new PubSubQueueDriverFactory());
+    private static void RegisterQueues(PolycloudOpener opener)
+        => opener.AddQueueDriver(new PubSubQueueDriverFactory());
 }

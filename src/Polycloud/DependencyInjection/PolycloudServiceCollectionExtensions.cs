@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud;
 using Polycloud.Blobs;
+using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,14 @@ public static class PolycloudServiceCollectionExtensions
         return AddCore(services, null);
     }
 
+    private static void AddDatabases(IServiceCollection services)
+    {
+        services.TryAddSingleton<CloudDatabaseFactory>();
+        services.TryAddSingleton<ICloudDatabaseFactory>(static sp => sp.GetRequiredService<CloudDatabaseFactory>());
+        AddKeyed(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name));
+        AddKeyed<System.Data.Common.DbDataSource>(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name).DataSource);
+    }
+
     /// <summary>
     /// Registers a keyed singleton for any string key, so that <c>[FromKeyedServices("name")]</c> resolves every
     /// configured resource, and asking for an unconfigured name fails with a message that lists the configured ones.
@@ -78,6 +87,7 @@ public static class PolycloudServiceCollectionExtensions
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket(name));
         MessageQueueFactory.Register(services);
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Queues.IMessageQueueFactory>().GetQueue(name));
+        AddDatabases(services);
         return new PolycloudBuilder(services, section);
     }
 }

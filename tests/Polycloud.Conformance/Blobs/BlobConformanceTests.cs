@@ -124,6 +124,7 @@ public abstract class BlobConformanceTests : IAsyncLifetime
     [Fact(Timeout = TestTimeout)]
     public async Task List_Paging_StaysConsistentAfterInsertAndDelete()
     {
+        SkipIfGap(BlobGap.ContinuationTokenNotStable);
         foreach (string k in new[] { "c/b", "c/d", "c/f", "c/h" })
         {
             await PutAsync(k, "x");
@@ -171,6 +172,11 @@ public abstract class BlobConformanceTests : IAsyncLifetime
     [MemberData(nameof(WeirdKeys))]
     public async Task WeirdKeys_RoundTripThroughWriteListReadDelete(string key)
     {
+        if (key.StartsWith('/'))
+        {
+            SkipIfGap(BlobGap.LeadingSlashKeysAltered);
+        }
+
         await PutAsync(key, "weird:" + key);
         var listed = await ListAllAsync(new BlobListOptions());
         Assert.Equal([key], listed.Select(i => i.Key));

@@ -24,4 +24,10 @@ public enum BlobGap
 
     /// <summary>The server truncates or rejects uploads of the size the large-blob test uses.</summary>
     LargeUploadsBroken,
+
+    /// <summary>The server's continuation token does not survive changes to the listing (a deleted key restarts it).</summary>
+    ContinuationTokenNotStable,
+
+    /// <summary>The server alters keys that start with '/' on some write path.</summary>
+    LeadingSlashKeysAltered,
 }

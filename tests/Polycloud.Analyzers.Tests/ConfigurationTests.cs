@@ -1,0 +1,120 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Polycloud.Analyzers.Tests;
+
+public class ConfigurationTests
+{
+    private const string AdapterAndApp = """
+        using System.Threading.Tasks;
+        using Amazon.S3;
+
+        namespace MyApp.Adapters.Aws
+        {
+            class S3Store
+            {
+                Task Put(IAmazonS3 s3) => s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest());
+                string Url => "s3://bucket/key";
+            }
+        }
+
+        namespace MyApp.Orders
+        {
+            class Checkout
+            {
+                Task Put(IAmazonS3 {|#0:s3|}) => s3.{|#1:DeleteObjectAsync|}("b", "k");
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task Allowed_adapter_namespaces_never_trigger()
+    {
+        var test = new AnalyzerTest<NativeCloudApiAnalyzer> { TestCode = AdapterAndApp }
+            .WithGlobalConfig("polycloud_allowed_namespaces = MyApp.Adapters.*, Other.Namespace");
+        test.ExpectedDiagnostics.Add(D.Portable(0, "IAmazonS3", "AWS", "S3", "Polycloud.Blobs.BlobBucket"));
+        test.ExpectedDiagnostics.Add(D.Portable(1, "IAmazonS3.DeleteObjectAsync", "AWS", "S3", "Polycloud.Blobs.BlobBucket.DeleteAsync"));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Allowed_namespace_also_silences_coordinates()
+    {
+        var test = new AnalyzerTest<CloudCoordinateAnalyzer> { TestCode = AdapterAndApp.Replace("{|#0:s3|}", "s3").Replace("{|#1:DeleteObjectAsync|}", "DeleteObjectAsync") }
+            .WithGlobalConfig("polycloud_allowed_namespaces = MyApp.Adapters");
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task A_namespace_prefix_is_matched_on_segment_boundaries()
+    {
+        const string source = """
+            using Amazon.S3;
+            namespace MyApp.AdaptersExtra { class C { void M(IAmazonS3 {|#0:s3|}) { } } }
+            """;
+        var test = new AnalyzerTest<NativeCloudApiAnalyzer> { TestCode = source }
+            .WithGlobalConfig("polycloud_allowed_namespaces = MyApp.Adapters");
+        test.ExpectedDiagnostics.Add(D.Portable(0, "IAmazonS3", "AWS", "S3", "Polycloud.Blobs.BlobBucket"));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Allowed_files_by_glob_never_trigger()
+    {
+        var test = new AnalyzerTest<NativeCloudApiAnalyzer>().WithGlobalConfig("polycloud_allowed_files = **/Adapters/**");
+        test.TestState.Sources.Add(("/src/Adapters/S3Store.cs", "class S3Store { void M(Amazon.S3.IAmazonS3 s3) => s3.Dispose(); }"));
+        test.TestState.Sources.Add(("/src/App/Use.cs", "class Use { void M(Amazon.S3.IAmazonS3 {|#0:s3|}) { } }"));
+        test.ExpectedDiagnostics.Add(D.Portable(0, "IAmazonS3", "AWS", "S3", "Polycloud.Blobs.BlobBucket"));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task An_editorconfig_section_can_mark_an_adapter_folder()
+    {
+        var test = new AnalyzerTest<NativeCloudApiAnalyzer>();
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[/src/Adapters/**.cs]\npolycloud_native_sdk_allowed = true\n"));
+        test.TestState.Sources.Add(("/src/Adapters/S3Store.cs", "class S3Store { void M(Amazon.S3.IAmazonS3 s3) => s3.Dispose(); }"));
+        test.TestState.Sources.Add(("/src/App/Use.cs", "class Use { void M(Amazon.S3.IAmazonS3 {|#0:s3|}) { } }"));
+        test.ExpectedDiagnostics.Add(D.Portable(0, "IAmazonS3", "AWS", "S3", "Polycloud.Blobs.BlobBucket"));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Severity_is_configurable_per_rule()
+    {
+        const string source = """
+            class C
+            {
+                void M(Amazon.S3.IAmazonS3 {|#0:s3|}) => s3.{|#1:PutLifecycleConfigurationAsync|}(new {|#2:Amazon.S3.Model.PutLifecycleConfigurationRequest|}());
+            }
+            """;
+        var test = new AnalyzerTest<NativeCloudApiAnalyzer> { TestCode = source }
+            .WithGlobalConfig("dotnet_diagnostic.PC0002.severity = error", "dotnet_diagnostic.PC0001.severity = none");
+        test.ExpectedDiagnostics.Add(D.Hotspot(1, "IAmazonS3.PutLifecycleConfigurationAsync", "AWS", "S3").WithSeverity(DiagnosticSeverity.Error));
+        test.ExpectedDiagnostics.Add(D.Hotspot(2, "new PutLifecycleConfigurationRequest", "AWS", "S3").WithSeverity(DiagnosticSeverity.Error));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Generated_code_is_skipped()
+    {
+        var test = new AnalyzerTest<NativeCloudApiAnalyzer>();
+        test.TestState.Sources.Add(("/src/Client.g.cs", "class Generated1 { void M(Amazon.S3.IAmazonS3 s3) => s3.Dispose(); }"));
+        test.TestState.Sources.Add(("/src/Other.cs", "// <auto-generated/>\nclass Generated2 { void M(Amazon.S3.IAmazonS3 s3) => s3.Dispose(); string U = \"s3://b/k\"; }"));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+
+        var coordinates = new AnalyzerTest<CloudCoordinateAnalyzer>();
+        coordinates.TestState.Sources.Add(("/src/Other.cs", "// <auto-generated/>\nclass Generated2 { string U = \"s3://b/k\"; }"));
+        await coordinates.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Generated_code_is_analysed_when_asked_through_editorconfig()
+    {
+        var test = new AnalyzerTest<NativeCloudApiAnalyzer>();
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.g.cs]\ngenerated_code = false\n"));
+        test.TestState.Sources.Add(("/src/Client.g.cs", "class Generated1 { void M(Amazon.S3.IAmazonS3 {|#0:s3|}) { } }"));
+        test.ExpectedDiagnostics.Add(D.Portable(0, "IAmazonS3", "AWS", "S3", "Polycloud.Blobs.BlobBucket"));
+        await test.RunAsync(TestContext.Current.CancellationToken);
+    }
+}
