@@ -34,8 +34,8 @@ public sealed partial class PolycloudOpener
 
     /// <summary>
     /// Opens a queue from its URL. No network call is made until the first operation. Two settings are read by the
-    /// portable layer on every provider: <c>deadLetterQueue</c> (the URL of the queue that receives messages delivered
-    /// more than <c>maxDeliveries</c> times, default 5) — use it where the provider has no native dead-letter queue.
+    /// portable layer on every provider: <c>deadLetterQueue</c>, the URL of the queue that receives messages delivered
+    /// more than <c>maxDeliveries</c> times (default 5). Use them where the provider has no native dead-letter queue.
     /// </summary>
     /// <param name="url">For example <c>mem://orders</c>, <c>sqlite:///var/data/queues.db?queue=orders</c>,
     /// <c>sqs://orders?region=eu-west-1</c>, <c>azqueue://orders?account=acct</c>,
