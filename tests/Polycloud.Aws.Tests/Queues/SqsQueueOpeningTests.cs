@@ -57,3 +57,41 @@ public sealed class SqsQueueOpeningTests
         Assert.True(queue.TryAs<SqsQueueDriver>(out _));
     }
 }
+
+public sealed class SqsFifoQueueTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Fifo_queue_keeps_group_order_and_reports_the_group_id()
+    {
+        using var client = SqsQueueConformanceTests.CreateClient();
+        string name = "pcq-" + Guid.NewGuid().ToString("N")[..12] + ".fifo";
+        string url = (await client.CreateQueueAsync(
+            new CreateQueueRequest { QueueName = name, Attributes = new Dictionary<string, string> { ["FifoQueue"] = "true", ["ContentBasedDeduplication"] = "true" } },
+            Ct)).QueueUrl;
+        try
+        {
+            await using var queue = new MessageQueue(new SqsQueueDriver(client, url));
+            await queue.SendBatchAsync(Enumerable.Range(0, 5).Select(i => new QueueMessage($"step {i}") { GroupId = "order-17" }), Ct);
+            await queue.SendAsync(new QueueMessage("explicit") { GroupId = "order-18", DeduplicationId = "dedup-1" }, Ct);
+
+            var got = new List<ReceivedMessage>();
+            for (int attempt = 0; attempt < 10 && got.Count < 6; attempt++)
+            {
+                foreach (var m in await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 10, WaitTime = TimeSpan.FromSeconds(1) }, Ct))
+                {
+                    got.Add(m);
+                    await queue.CompleteAsync(m, Ct);
+                }
+            }
+
+            Assert.Equal(["step 0", "step 1", "step 2", "step 3", "step 4"], got.Where(m => m.GroupId == "order-17").Select(m => m.Body.ToString()));
+            Assert.Equal("explicit", Assert.Single(got, m => m.GroupId == "order-18").Body.ToString());
+        }
+        finally
+        {
+            await client.DeleteQueueAsync(url, Ct);
+        }
+    }
+}
