@@ -6,7 +6,7 @@ using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
 using Polycloud.Queues.Drivers;
 
-namespace Polycloud.Aws;
+namespace Polycloud;
 
 /// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets and <c>sqs://</c> queues.</summary>
 public static class PolycloudAwsExtensions

@@ -6,7 +6,7 @@ using Polycloud.Google.Blobs;
 using Polycloud.Google.Queues;
 using Polycloud.Queues.Drivers;
 
-namespace Polycloud.Google;
+namespace Polycloud;
 
 /// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage) and <c>gcppubsub://</c> queues (Pub/Sub).</summary>
 public static class PolycloudGoogleExtensions
