@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Aws.Blobs;
+using Polycloud.Aws.Functions;
 using Polycloud.Aws.Queues;
 using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
+using Polycloud.Functions.Drivers;
 using Polycloud.Queues.Drivers;
 
 namespace Polycloud;
@@ -27,6 +29,7 @@ public static class PolycloudAwsExtensions
 
         RegisterBlobs(builder.Services);
         RegisterQueues(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
@@ -42,6 +45,7 @@ public static class PolycloudAwsExtensions
 
         RegisterBlobs(opener);
         RegisterQueues(opener);
+        RegisterFunctions(opener);
         return opener;
     }
 
@@ -56,4 +60,10 @@ public static class PolycloudAwsExtensions
 
     private static void RegisterQueues(PolycloudOpener opener)
         => opener.AddQueueDriver(new SqsQueueDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, LambdaFunctionDriverFactory>());
+
+    private static void RegisterFunctions(PolycloudOpener opener)
+        => opener.AddFunctionDriver(new LambdaFunctionDriverFactory());
 }

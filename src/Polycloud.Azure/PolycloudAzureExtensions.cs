@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Azure.Blobs;
+using Polycloud.Azure.Functions;
 using Polycloud.Azure.Queues;
 using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
+using Polycloud.Functions.Drivers;
 using Polycloud.Queues.Drivers;
 
 namespace Polycloud;
@@ -29,6 +31,7 @@ public static class PolycloudAzureExtensions
 
         RegisterBlobs(builder.Services);
         RegisterQueues(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
@@ -44,6 +47,7 @@ public static class PolycloudAzureExtensions
 
         RegisterBlobs(opener);
         RegisterQueues(opener);
+        RegisterFunctions(opener);
         return opener;
     }
 
@@ -58,4 +62,10 @@ public static class PolycloudAzureExtensions
 
     private static void RegisterQueues(PolycloudOpener opener)
         => opener.AddQueueDriver(new AzureQueueDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, AzureFunctionsDriverFactory>());
+
+    private static void RegisterFunctions(PolycloudOpener opener)
+        => opener.AddFunctionDriver(new AzureFunctionsDriverFactory());
 }

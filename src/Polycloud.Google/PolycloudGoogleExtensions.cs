@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
+using Polycloud.Functions.Drivers;
 using Polycloud.Google.Blobs;
+using Polycloud.Google.Functions;
 using Polycloud.Google.Queues;
 using Polycloud.Queues.Drivers;
 
@@ -27,6 +29,7 @@ public static class PolycloudGoogleExtensions
 
         RegisterBlobs(builder.Services);
         RegisterQueues(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
@@ -42,6 +45,7 @@ public static class PolycloudGoogleExtensions
 
         RegisterBlobs(opener);
         RegisterQueues(opener);
+        RegisterFunctions(opener);
         return opener;
     }
 
@@ -56,4 +60,10 @@ public static class PolycloudGoogleExtensions
 
     private static void RegisterQueues(PolycloudOpener opener)
         => opener.AddQueueDriver(new PubSubQueueDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, CloudFunctionsDriverFactory>());
+
+    private static void RegisterFunctions(PolycloudOpener opener)
+        => opener.AddFunctionDriver(new CloudFunctionsDriverFactory());
 }

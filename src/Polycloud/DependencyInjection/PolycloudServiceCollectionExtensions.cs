@@ -88,6 +88,8 @@ public static class PolycloudServiceCollectionExtensions
         MessageQueueFactory.Register(services);
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Queues.IMessageQueueFactory>().GetQueue(name));
         AddDatabases(services);
+        FunctionServiceRegistration.AddCore(services);
+        AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
         return new PolycloudBuilder(services, section);
     }
 }
