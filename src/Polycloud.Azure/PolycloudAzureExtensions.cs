@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Azure.Blobs;
+using Polycloud.Azure.Functions;
+using Polycloud.Azure.Queues;
 using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
-using Polycloud.Azure.Functions;
 using Polycloud.Functions.Drivers;
+using Polycloud.Queues.Drivers;
 
 namespace Polycloud;
 
@@ -28,6 +30,7 @@ public static class PolycloudAzureExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterQueues(builder.Services);
         RegisterFunctions(builder.Services);
         return builder;
     }
@@ -43,6 +46,7 @@ public static class PolycloudAzureExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterQueues(opener);
         RegisterFunctions(opener);
         return opener;
     }
@@ -52,6 +56,12 @@ public static class PolycloudAzureExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new AzureBlobDriverFactory());
+
+    private static void RegisterQueues(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueueDriverFactory, AzureQueueDriverFactory>());
+
+    private static void RegisterQueues(PolycloudOpener opener)
+        => opener.AddQueueDriver(new AzureQueueDriverFactory());
 
     private static void RegisterFunctions(IServiceCollection services)
         => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, AzureFunctionsDriverFactory>());

@@ -2,13 +2,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Blobs.Drivers;
 using Polycloud.DependencyInjection;
-using Polycloud.Google.Functions;
 using Polycloud.Functions.Drivers;
 using Polycloud.Google.Blobs;
+using Polycloud.Google.Functions;
+using Polycloud.Google.Queues;
+using Polycloud.Queues.Drivers;
 
 namespace Polycloud;
 
-/// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage).</summary>
+/// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage) and <c>gcppubsub://</c> queues (Pub/Sub).</summary>
 public static class PolycloudGoogleExtensions
 {
     /// <summary>
@@ -26,6 +28,7 @@ public static class PolycloudGoogleExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterQueues(builder.Services);
         RegisterFunctions(builder.Services);
         return builder;
     }
@@ -41,6 +44,7 @@ public static class PolycloudGoogleExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterQueues(opener);
         RegisterFunctions(opener);
         return opener;
     }
@@ -50,6 +54,12 @@ public static class PolycloudGoogleExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new GcsBlobDriverFactory());
+
+    private static void RegisterQueues(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueueDriverFactory, PubSubQueueDriverFactory>());
+
+    private static void RegisterQueues(PolycloudOpener opener)
+        => opener.AddQueueDriver(new PubSubQueueDriverFactory());
 
     private static void RegisterFunctions(IServiceCollection services)
         => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, CloudFunctionsDriverFactory>());
