@@ -8,6 +8,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Polycloud.Aws.Queues;
 using Polycloud.Azure.Queues;
+using Polycloud.Benchmarks.Infrastructure;
 using Polycloud.Queues;
 
 namespace Polycloud.Benchmarks.Queues;
@@ -16,6 +17,7 @@ namespace Polycloud.Benchmarks.Queues;
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
+[OverheadSuite("SQS", BenchTransport.InProcess)]
 public class SqsQueueBenchmarks
 {
     private const string QueueUrl = "http://sqs.local/000000000000/bench";
@@ -89,6 +91,7 @@ public class SqsQueueBenchmarks
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
+[OverheadSuite("Azure Queue", BenchTransport.InProcess)]
 public class AzureQueueBenchmarks
 {
     private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
