@@ -76,6 +76,7 @@ public static class OverheadGate
             var pairs = Pairs(type).Where(p => operations.Count == 0 || operations.Contains(p.Operation)).ToList();
             Console.WriteLine($"// paired, interleaved timing of {type.Name} ({PairedRounds} rounds per pair)");
             var paired = new Dictionary<string, double>(StringComparer.Ordinal);
+            PairedTiming.WarmUpSuite(type, Pairs(type).Select(p => (p.Raw, p.Portable, p.Configure)).ToList(), TimeSpan.FromSeconds(4));
             foreach (var (operation, raw, portable, configure) in pairs)
             {
                 paired[operation + "|" + portable.Name] = PairedTiming.MedianRatio(type, raw, portable, configure, PairedRounds, TimeSpan.FromMilliseconds(25));
