@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Aws.Blobs;
+using Polycloud.Aws.Databases;
 using Polycloud.Blobs.Drivers;
+using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 
 namespace Polycloud.Aws;
@@ -24,6 +26,7 @@ public static class PolycloudAwsExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterDatabases(builder.Services);
         return builder;
     }
 
@@ -38,6 +41,7 @@ public static class PolycloudAwsExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterDatabases(opener);
         return opener;
     }
 
@@ -46,4 +50,10 @@ public static class PolycloudAwsExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new S3BlobDriverFactory());
+
+    private static void RegisterDatabases(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseAuthProvider, AwsIamDatabaseAuthProvider>());
+
+    private static void RegisterDatabases(PolycloudOpener opener)
+        => opener.AddDatabaseAuth(new AwsIamDatabaseAuthProvider());
 }
