@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Azure.Blobs;
+using Polycloud.Azure.Databases;
 using Polycloud.Blobs.Drivers;
+using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 
 namespace Polycloud;
@@ -26,6 +28,7 @@ public static class PolycloudAzureExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterDatabases(builder.Services);
         return builder;
     }
 
@@ -40,6 +43,7 @@ public static class PolycloudAzureExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterDatabases(opener);
         return opener;
     }
 
@@ -48,4 +52,10 @@ public static class PolycloudAzureExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new AzureBlobDriverFactory());
+
+    private static void RegisterDatabases(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseAuthProvider, AzureEntraDatabaseAuthProvider>());
+
+    private static void RegisterDatabases(PolycloudOpener opener)
+        => opener.AddDatabaseAuth(new AzureEntraDatabaseAuthProvider());
 }
