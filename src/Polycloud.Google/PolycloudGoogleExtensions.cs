@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Blobs.Drivers;
+using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 using Polycloud.Google.Blobs;
+using Polycloud.Google.Databases;
 
 namespace Polycloud.Google;
 
@@ -24,6 +26,7 @@ public static class PolycloudGoogleExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterDatabases(builder.Services);
         return builder;
     }
 
@@ -38,6 +41,7 @@ public static class PolycloudGoogleExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterDatabases(opener);
         return opener;
     }
 
@@ -46,4 +50,10 @@ public static class PolycloudGoogleExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new GcsBlobDriverFactory());
+
+    private static void RegisterDatabases(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseAuthProvider, GcpIamDatabaseAuthProvider>());
+
+    private static void RegisterDatabases(PolycloudOpener opener)
+        => opener.AddDatabaseAuth(new GcpIamDatabaseAuthProvider());
 }
