@@ -29,7 +29,7 @@ public sealed class DocumentArchive(BlobBucket bucket, TextWriter log)
         try
         {
             await bucket.UploadAsync(prefix + "reports/2026-q4.txt", BinaryData.FromString("overwrite?"), new BlobUploadOptions { Condition = BlobCondition.IfNotExists }, cancellationToken);
-            log.WriteLine("Create-only write succeeded (this provider does not enforce it)");
+            log.WriteLine("Create-only write succeeded: the server did not enforce the condition (some local emulators do not)");
         }
         catch (CloudException e) when (e.ErrorCode == CloudErrorCode.AlreadyExists)
         {
@@ -44,7 +44,7 @@ public sealed class DocumentArchive(BlobBucket bucket, TextWriter log)
             Metadata = new Dictionary<string, string>(props.Metadata),
             Condition = BlobCondition.IfMatch(props.ETag),
         }, cancellationToken);
-        log.WriteLine($"Replaced with if-match; metadata author = {props.Metadata["author"]}");
+        log.WriteLine($"Replaced with if-match; metadata author = {props.Metadata.GetValueOrDefault("author", "(none)")}");
 
         // 4. Stream a larger upload and read a byte range back.
         await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("0123456789", 100_000)))))

@@ -2,13 +2,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Aws.Blobs;
 using Polycloud.Aws.Databases;
+using Polycloud.Aws.Functions;
+using Polycloud.Aws.Queues;
 using Polycloud.Blobs.Drivers;
 using Polycloud.Databases;
 using Polycloud.DependencyInjection;
+using Polycloud.Functions.Drivers;
+using Polycloud.Queues.Drivers;
 
-namespace Polycloud.Aws;
+namespace Polycloud;
 
-/// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets.</summary>
+/// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets and <c>sqs://</c> queues.</summary>
 public static class PolycloudAwsExtensions
 {
     /// <summary>
@@ -27,10 +31,12 @@ public static class PolycloudAwsExtensions
 
         RegisterBlobs(builder.Services);
         RegisterDatabases(builder.Services);
+        RegisterQueues(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
-    /// <summary>Registers the AWS schemes (<c>s3</c>) on an opener.</summary>
+    /// <summary>Registers the AWS schemes (<c>s3</c>, <c>sqs</c>) on an opener.</summary>
     /// <param name="opener">The opener.</param>
     /// <returns>The opener.</returns>
     public static PolycloudOpener AddAws(this PolycloudOpener opener)
@@ -42,6 +48,8 @@ public static class PolycloudAwsExtensions
 
         RegisterBlobs(opener);
         RegisterDatabases(opener);
+        RegisterQueues(opener);
+        RegisterFunctions(opener);
         return opener;
     }
 
@@ -50,6 +58,18 @@ public static class PolycloudAwsExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new S3BlobDriverFactory());
+
+    private static void RegisterQueues(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueueDriverFactory, SqsQueueDriverFactory>());
+
+    private static void RegisterQueues(PolycloudOpener opener)
+        => opener.AddQueueDriver(new SqsQueueDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, LambdaFunctionDriverFactory>());
+
+    private static void RegisterFunctions(PolycloudOpener opener)
+        => opener.AddFunctionDriver(new LambdaFunctionDriverFactory());
 
     private static void RegisterDatabases(IServiceCollection services)
         => services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseAuthProvider, AwsIamDatabaseAuthProvider>());

@@ -2,9 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Azure.Blobs;
 using Polycloud.Azure.Databases;
+using Polycloud.Azure.Functions;
+using Polycloud.Azure.Queues;
 using Polycloud.Blobs.Drivers;
 using Polycloud.Databases;
 using Polycloud.DependencyInjection;
+using Polycloud.Functions.Drivers;
+using Polycloud.Queues.Drivers;
 
 namespace Polycloud;
 
@@ -29,6 +33,8 @@ public static class PolycloudAzureExtensions
 
         RegisterBlobs(builder.Services);
         RegisterDatabases(builder.Services);
+        RegisterQueues(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
@@ -44,6 +50,8 @@ public static class PolycloudAzureExtensions
 
         RegisterBlobs(opener);
         RegisterDatabases(opener);
+        RegisterQueues(opener);
+        RegisterFunctions(opener);
         return opener;
     }
 
@@ -52,6 +60,18 @@ public static class PolycloudAzureExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new AzureBlobDriverFactory());
+
+    private static void RegisterQueues(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueueDriverFactory, AzureQueueDriverFactory>());
+
+    private static void RegisterQueues(PolycloudOpener opener)
+        => opener.AddQueueDriver(new AzureQueueDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, AzureFunctionsDriverFactory>());
+
+    private static void RegisterFunctions(PolycloudOpener opener)
+        => opener.AddFunctionDriver(new AzureFunctionsDriverFactory());
 
     private static void RegisterDatabases(IServiceCollection services)
         => services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseAuthProvider, AzureEntraDatabaseAuthProvider>());

@@ -3,12 +3,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Blobs.Drivers;
 using Polycloud.Databases;
 using Polycloud.DependencyInjection;
+using Polycloud.Functions.Drivers;
 using Polycloud.Google.Blobs;
 using Polycloud.Google.Databases;
+using Polycloud.Google.Functions;
+using Polycloud.Google.Queues;
+using Polycloud.Queues.Drivers;
 
-namespace Polycloud.Google;
+namespace Polycloud;
 
-/// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage).</summary>
+/// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage) and <c>gcppubsub://</c> queues (Pub/Sub).</summary>
 public static class PolycloudGoogleExtensions
 {
     /// <summary>
@@ -27,6 +31,8 @@ public static class PolycloudGoogleExtensions
 
         RegisterBlobs(builder.Services);
         RegisterDatabases(builder.Services);
+        RegisterQueues(builder.Services);
+        RegisterFunctions(builder.Services);
         return builder;
     }
 
@@ -42,6 +48,8 @@ public static class PolycloudGoogleExtensions
 
         RegisterBlobs(opener);
         RegisterDatabases(opener);
+        RegisterQueues(opener);
+        RegisterFunctions(opener);
         return opener;
     }
 
@@ -56,4 +64,16 @@ public static class PolycloudGoogleExtensions
 
     private static void RegisterDatabases(PolycloudOpener opener)
         => opener.AddDatabaseAuth(new GcpIamDatabaseAuthProvider());
+
+    private static void RegisterQueues(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueueDriverFactory, PubSubQueueDriverFactory>());
+
+    private static void RegisterQueues(PolycloudOpener opener)
+        => opener.AddQueueDriver(new PubSubQueueDriverFactory());
+
+    private static void RegisterFunctions(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionDriverFactory, CloudFunctionsDriverFactory>());
+
+    private static void RegisterFunctions(PolycloudOpener opener)
+        => opener.AddFunctionDriver(new CloudFunctionsDriverFactory());
 }

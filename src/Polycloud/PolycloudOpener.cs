@@ -41,6 +41,8 @@ public sealed partial class PolycloudOpener
                 AddBlobDriver(factory);
             }
         }
+
+        InitializeQueues(services);
     }
 
     /// <summary>The registered blob URL schemes.</summary>

@@ -13,7 +13,8 @@ public static class PolycloudServiceCollectionExtensions
     /// <summary>
     /// Registers Polycloud and every resource named in the <c>Polycloud</c> section of <paramref name="configuration"/>:
     /// <c>Polycloud:Blobs:{name}</c> becomes a keyed <see cref="BlobBucket"/> and is available from
-    /// <see cref="IBlobBucketFactory"/>. Switching a resource to another cloud is a configuration change only.
+    /// <see cref="IBlobBucketFactory"/>; <c>Polycloud:Queues:{name}</c> a keyed <see cref="Polycloud.Queues.MessageQueue"/>
+    /// from <see cref="Polycloud.Queues.IMessageQueueFactory"/>. Switching a resource to another cloud is a configuration change only.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The application configuration (the <c>Polycloud</c> section is read from it).</param>
@@ -84,7 +85,11 @@ public static class PolycloudServiceCollectionExtensions
         services.TryAddSingleton<BlobBucketFactory>();
         services.TryAddSingleton<IBlobBucketFactory>(static sp => sp.GetRequiredService<BlobBucketFactory>());
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket(name));
+        MessageQueueFactory.Register(services);
+        AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Queues.IMessageQueueFactory>().GetQueue(name));
         AddDatabases(services);
+        FunctionServiceRegistration.AddCore(services);
+        AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
         return new PolycloudBuilder(services, section);
     }
 }

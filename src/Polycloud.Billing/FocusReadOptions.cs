@@ -1,0 +1,36 @@
+namespace Polycloud.Billing;
+
+/// <summary>Options for <see cref="FocusReader"/>.</summary>
+public sealed class FocusReadOptions
+{
+    /// <summary>Export format; <see cref="BillingExportFormat.Auto"/> (default) detects it from the header.</summary>
+    public BillingExportFormat Format { get; set; } = BillingExportFormat.Auto;
+
+    /// <summary>Container format; <see cref="BillingFileKind.Auto"/> (default) detects gzip, Parquet, JSON lines or CSV from the bytes.</summary>
+    public BillingFileKind FileKind { get; set; } = BillingFileKind.Auto;
+
+    /// <summary>Whether Azure cost details hold actual or amortized cost. Default: decide from the file name.</summary>
+    public AzureCostDataset AzureDataset { get; set; } = AzureCostDataset.Auto;
+
+    /// <summary>
+    /// Called for a row whose values cannot be read (for example a timestamp of <c>2023-02-01T30:00:00Z</c>); the row is
+    /// then skipped. When null (the default) such a row stops the read with a <see cref="FormatException"/>.
+    /// </summary>
+    public Action<FocusReadError>? OnInvalidRow { get; set; }
+
+    /// <summary>Name of the source, used in error messages and to recognise amortized Azure files when reading a stream.</summary>
+    public string? SourceName { get; set; }
+}
+
+/// <summary>What <see cref="FocusReader.DetectAsync(string, CancellationToken)"/> found out about a file.</summary>
+/// <param name="Format">The export format.</param>
+/// <param name="FileKind">The container format.</param>
+/// <param name="Compressed">True when the file is gzip-compressed.</param>
+/// <param name="Columns">Column names from the header (flattened names for JSON lines).</param>
+public sealed record BillingExportInfo(BillingExportFormat Format, BillingFileKind FileKind, bool Compressed, IReadOnlyList<string> Columns);
+
+/// <summary>A row <see cref="FocusReader"/> could not read.</summary>
+/// <param name="SourceName">File name or <see cref="FocusReadOptions.SourceName"/>.</param>
+/// <param name="RowNumber">1-based data row number.</param>
+/// <param name="Message">What was wrong, naming the column.</param>
+public sealed record FocusReadError(string? SourceName, long RowNumber, string Message);

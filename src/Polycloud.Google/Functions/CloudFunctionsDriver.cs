@@ -1,0 +1,232 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Http.Headers;
+using Google.Apis.Auth.OAuth2;
+using Polycloud.Functions;
+using Polycloud.Functions.Drivers;
+
+namespace Polycloud.Google.Functions;
+
+/// <summary>How a Cloud Functions driver authenticates.</summary>
+public enum CloudFunctionsAuthentication
+{
+    /// <summary>An ID token for the function URL from the application default credentials (Google.Apis.Auth).</summary>
+    IdToken = 0,
+
+    /// <summary>No credentials: for functions that allow unauthenticated invocation, and the functions-framework emulator.</summary>
+    None,
+}
+
+/// <summary>Settings of a Google Cloud Functions driver.</summary>
+public sealed class CloudFunctionsOptions
+{
+    /// <summary>How to authenticate. Default: <see cref="CloudFunctionsAuthentication.IdToken"/>.</summary>
+    public CloudFunctionsAuthentication Authentication { get; set; }
+
+    /// <summary>The ID token audience; default: the function URL.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>The credential for ID tokens; default: the application default credentials.</summary>
+    public GoogleCredential? Credential { get; set; }
+
+    /// <summary>The request payload limit enforced before sending. Default: 32 MiB (the HTTP request limit of Cloud Functions
+    /// 2nd gen / Cloud Run; 1st gen allows 10 MB).</summary>
+    public long MaxPayloadBytes { get; set; } = 32L * 1024 * 1024;
+}
+
+/// <summary>
+/// Invokes a Google Cloud Functions HTTP function by its URL, with an ID token from Google.Apis.Auth. Opened as
+/// <c>gcf://{project}/{region}/{function}</c> (URL <c>https://{region}-{project}.cloudfunctions.net/{function}</c>) or
+/// <c>gcf+https://{function URL}</c>; settings: <c>auth</c> (<c>idtoken</c> or <c>none</c>), <c>audience</c>,
+/// <c>maxPayloadBytes</c>.
+/// </summary>
+/// <remarks>
+/// HTTP functions have no versions, no client context and no event invocation (those are NotSupported). A function that
+/// throws is answered 500 (functions-framework adds <c>X-Google-Status: crash</c> and the message as the body): that is a
+/// function error. See <see cref="HttpFunctionProtocol"/> for the other statuses.
+/// </remarks>
+public sealed class CloudFunctionsDriver : IFunctionDriver
+{
+    private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient(
+        new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.None })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    });
+
+    private readonly HttpClient _http;
+    private readonly Uri _url;
+    private readonly CloudFunctionsOptions _options;
+    private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private OidcToken? _token;
+
+    /// <summary>Creates the driver.</summary>
+    /// <param name="functionUrl">The function's HTTPS URL.</param>
+    /// <param name="functionName">The function name, for errors and telemetry.</param>
+    /// <param name="options">Authentication and limits.</param>
+    /// <param name="httpClient">The HTTP client (with an infinite timeout), or <see langword="null"/> for a shared one.</param>
+    public CloudFunctionsDriver(Uri functionUrl, string functionName, CloudFunctionsOptions? options = null, HttpClient? httpClient = null)
+    {
+        if (functionUrl is null || !functionUrl.IsAbsoluteUri || (functionUrl.Scheme != Uri.UriSchemeHttps && functionUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            throw CloudException.InvalidArgument(nameof(functionUrl), "an absolute http(s) function URL is required.");
+        }
+
+        if (string.IsNullOrEmpty(functionName))
+        {
+            throw CloudException.InvalidArgument(nameof(functionName), "a function name is required.");
+        }
+
+        _url = functionUrl;
+        FunctionName = functionName;
+        _options = options ?? new CloudFunctionsOptions();
+        _http = httpClient ?? SharedClient.Value;
+        Capabilities = new FunctionCapabilities
+        {
+            EventInvocation = false,
+            Qualifiers = false,
+            ClientContext = false,
+            BinaryPayloads = true,
+            MaxPayloadBytes = _options.MaxPayloadBytes,
+        };
+    }
+
+    /// <inheritdoc/>
+    public string ProviderName => "gcp-functions";
+
+    /// <inheritdoc/>
+    public string FunctionName { get; }
+
+    /// <inheritdoc/>
+    public FunctionCapabilities Capabilities { get; }
+
+    /// <summary>The function URL.</summary>
+    public Uri Url => _url;
+
+    /// <inheritdoc/>
+    public async Task<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ReadOnlyMemoryContent(payload.ToMemory()) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        if (_options.Authentication == CloudFunctionsAuthentication.IdToken)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            string? mediaType = HttpFunctionProtocol.MediaType(response);
+            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return new FunctionResult(new BinaryData(body, mediaType), (int)response.StatusCode, null, null, mediaType);
+        }
+
+        return await HttpFunctionProtocol.ReadResultAsync(response, "X-Google-Status", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<FunctionEventReceipt> InvokeEventAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
+        => throw CloudException.NotSupported(ProviderName, "event (asynchronous) invocation of HTTP functions", "Publish to a Pub/Sub topic that triggers the function.");
+
+    /// <inheritdoc/>
+    public CloudErrorCode ClassifyError(Exception exception) => exception switch
+    {
+        global::Google.Apis.Auth.OAuth2.Responses.TokenResponseException => CloudErrorCode.Unauthenticated,
+        InvalidOperationException when exception.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) => CloudErrorCode.Unauthenticated,
+        _ => HttpFunctionProtocol.ClassifyError(exception),
+    };
+
+    /// <inheritdoc/>
+    public bool TryAs<T>([NotNullWhen(true)] out T? value)
+        where T : class
+    {
+        value = _http as T ?? _options.Credential as T;
+        return value is not null;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        _tokenGate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<string> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        var token = Volatile.Read(ref _token);
+        if (token is null)
+        {
+            await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_token is null)
+                {
+                    var credential = _options.Credential ?? await GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false);
+                    string audience = _options.Audience ?? _url.GetLeftPart(UriPartial.Path);
+                    Volatile.Write(ref _token, await credential.GetOidcTokenAsync(OidcTokenOptions.FromTargetAudience(audience), cancellationToken).ConfigureAwait(false));
+                }
+
+                token = _token!;
+            }
+            finally
+            {
+                _tokenGate.Release();
+            }
+        }
+
+        // OidcToken caches the token and refreshes it before it expires.
+        return await token.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Opens <c>gcf://{project}/{region}/{function}</c>, <c>gcf+https://…</c> and <c>gcf+http://…</c>.</summary>
+internal sealed class CloudFunctionsDriverFactory : IFunctionDriverFactory
+{
+    public IReadOnlyList<string> Schemes { get; } = ["gcf", "gcf+https", "gcf+http"];
+
+    public IFunctionDriver Create(CloudUrl url, IServiceProvider? services)
+    {
+        Uri functionUrl;
+        string name;
+        if (url.Scheme == "gcf")
+        {
+            string[] parts = url.Path.Trim('/').Split('/');
+            if (url.Host.Length == 0 || parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
+                throw CloudException.InvalidArgument("url", $"'{url}' is not a Cloud Functions URL: use 'gcf://{{project}}/{{region}}/{{function}}' or 'gcf+https://{{function URL}}'.");
+            }
+
+            name = parts[1];
+            functionUrl = new Uri($"https://{parts[0]}-{url.Host}.cloudfunctions.net/{Uri.EscapeDataString(name)}");
+        }
+        else
+        {
+            string scheme = url.Scheme == "gcf+http" ? "http" : "https";
+            if (url.Host.Length == 0 || !Uri.TryCreate($"{scheme}://{url.Host}{url.Path}", UriKind.Absolute, out functionUrl!))
+            {
+                throw CloudException.InvalidArgument("url", $"'{url}' is not a function URL: use 'gcf+https://{{host}}/{{path}}'.");
+            }
+
+            string path = functionUrl.AbsolutePath.Trim('/');
+            name = path.Length > 0 ? path[(path.LastIndexOf('/') + 1)..] : functionUrl.Host.Split('.')[0];
+        }
+
+        var options = new CloudFunctionsOptions
+        {
+            Authentication = url.Get("auth")?.ToLowerInvariant() switch
+            {
+                null or "idtoken" => CloudFunctionsAuthentication.IdToken,
+                "none" => CloudFunctionsAuthentication.None,
+                { } other => throw CloudException.InvalidArgument("auth", $"the setting 'auth' must be 'idtoken' or 'none', not '{other}'."),
+            },
+            Audience = url.Get("audience"),
+            Credential = services?.GetService(typeof(GoogleCredential)) as GoogleCredential,
+        };
+        if (url.GetInt64("maxPayloadBytes", 1, long.MaxValue) is { } max)
+        {
+            options.MaxPayloadBytes = max;
+        }
+
+        url.ThrowIfUnknownSettings("gcp-functions");
+        return new CloudFunctionsDriver(functionUrl, name, options);
+    }
+}

@@ -1,0 +1,323 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Google.Apis.Auth.OAuth2;
+using Polycloud.Queues;
+using Polycloud.Queues.Drivers;
+
+namespace Polycloud.Google.Queues;
+
+/// <summary>
+/// Google Cloud Pub/Sub through its documented REST API (v1: <c>topics.publish</c>, <c>subscriptions.pull</c>,
+/// <c>subscriptions.acknowledge</c>, <c>subscriptions.modifyAckDeadline</c>), authenticated with Google.Apis.Auth.
+/// The queue is a topic (for sends) and a pull subscription (for receives). Dead-lettering and delivery counts are
+/// native: configure a dead-letter policy on the subscription; without one, Pub/Sub reports no delivery count
+/// (<see cref="ReceivedMessage.DeliveryCount"/> is 0). Pub/Sub has no delayed delivery.
+/// Opened as <c>gcppubsub://projects/{project}/topics/{topic}?subscription={subscription}</c>, or built from an
+/// <see cref="HttpClient"/> with the constructor.
+/// </summary>
+public sealed class PubSubQueueDriver : IQueueDriver
+{
+    /// <summary>The OAuth scope the driver asks for.</summary>
+    public const string Scope = "https://www.googleapis.com/auth/pubsub";
+
+    /// <summary>The public endpoint.</summary>
+    public static readonly Uri DefaultEndpoint = new("https://pubsub.googleapis.com/");
+
+    private static readonly QueueCapabilities PubSubCapabilities = new()
+    {
+        MaxMessageSize = 10 * 1000 * 1000,
+        MaxAttributes = 100,
+        MaxLease = TimeSpan.FromSeconds(600),
+        MaxDelay = TimeSpan.Zero,
+        MaxReceiveBatch = 1000,
+        MaxSendBatch = 1000,
+        MaxNativeWait = TimeSpan.FromSeconds(60),
+        NativeDeadLetter = true,
+        DetectsStaleLease = false,
+        Ordering = "best effort; in order per ordering key when the subscription has message ordering enabled",
+    };
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>().AsReadOnly();
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttpClient;
+    private readonly Func<CancellationToken, Task<ITokenAccess?>> _credential;
+    private readonly Uri _publishUri;
+    private readonly Uri _pullUri;
+    private readonly Uri _acknowledgeUri;
+    private readonly Uri _modifyAckDeadlineUri;
+
+    /// <summary>Creates a driver.</summary>
+    /// <param name="httpClient">The HTTP client that carries the REST calls.</param>
+    /// <param name="topic">The topic, <c>projects/{project}/topics/{topic}</c>.</param>
+    /// <param name="subscription">The pull subscription, <c>projects/{project}/subscriptions/{subscription}</c>, or
+    /// its short name in the topic's project.</param>
+    /// <param name="credential">The credential (for example <c>GoogleCredential.GetApplicationDefault().CreateScoped(PubSubQueueDriver.Scope)</c>),
+    /// or <see langword="null"/> for no Authorization header (an emulator).</param>
+    /// <param name="endpoint">The service root, default <see cref="DefaultEndpoint"/>.</param>
+    /// <param name="ownsHttpClient">Dispose the HTTP client with the driver.</param>
+    public PubSubQueueDriver(HttpClient httpClient, string topic, string subscription, ITokenAccess? credential = null, Uri? endpoint = null, bool ownsHttpClient = false)
+        : this(httpClient, topic, subscription, _ => Task.FromResult(credential), endpoint, ownsHttpClient)
+    {
+    }
+
+    internal PubSubQueueDriver(HttpClient httpClient, string topic, string subscription, Func<CancellationToken, Task<ITokenAccess?>> credential, Uri? endpoint, bool ownsHttpClient)
+    {
+        _http = httpClient ?? throw CloudException.InvalidArgument(nameof(httpClient), "an HTTP client is required.");
+        Topic = ValidateName(topic, "topics", nameof(topic));
+        if (string.IsNullOrEmpty(subscription))
+        {
+            throw CloudException.InvalidArgument(nameof(subscription), "a pull subscription is required: 'projects/{project}/subscriptions/{name}' or a short name.");
+        }
+
+        Subscription = subscription.Contains('/', StringComparison.Ordinal)
+            ? ValidateName(subscription, "subscriptions", nameof(subscription))
+            : Topic[..Topic.IndexOf("/topics/", StringComparison.Ordinal)] + "/subscriptions/" + subscription;
+        _credential = credential;
+        _ownsHttpClient = ownsHttpClient;
+        var root = endpoint ?? DefaultEndpoint;
+        if (!root.AbsoluteUri.EndsWith('/'))
+        {
+            root = new Uri(root.AbsoluteUri + "/");
+        }
+
+        _publishUri = new Uri(root, "v1/" + Topic + ":publish");
+        _pullUri = new Uri(root, "v1/" + Subscription + ":pull");
+        _acknowledgeUri = new Uri(root, "v1/" + Subscription + ":acknowledge");
+        _modifyAckDeadlineUri = new Uri(root, "v1/" + Subscription + ":modifyAckDeadline");
+        QueueName = Subscription[(Subscription.LastIndexOf('/') + 1)..];
+    }
+
+    /// <inheritdoc/>
+    public string ProviderName => "gcp-pubsub";
+
+    /// <inheritdoc/>
+    public string QueueName { get; }
+
+    /// <summary>The topic, <c>projects/{project}/topics/{topic}</c>.</summary>
+    public string Topic { get; }
+
+    /// <summary>The subscription, <c>projects/{project}/subscriptions/{subscription}</c>.</summary>
+    public string Subscription { get; }
+
+    /// <inheritdoc/>
+    public QueueCapabilities Capabilities => PubSubCapabilities;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> SendAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
+    {
+        var request = new PublishRequest { Messages = new List<PubsubMessage>(messages.Count) };
+        foreach (var m in messages)
+        {
+            request.Messages.Add(new PubsubMessage
+            {
+                Data = Convert.ToBase64String(m.Body.ToMemory().Span),
+                Attributes = m.Attributes.Count == 0 ? null : m.Attributes as Dictionary<string, string> ?? new Dictionary<string, string>(m.Attributes),
+                OrderingKey = m.GroupId,
+            });
+        }
+
+        var response = await PostAsync(_publishUri, request, PubSubJsonContext.Default.PublishRequest, PubSubJsonContext.Default.PublishResponse, cancellationToken).ConfigureAwait(false);
+        if (response?.MessageIds is not { } ids || ids.Count != messages.Count)
+        {
+            throw new PubSubException(HttpStatusCode.OK, "INTERNAL", $"publish returned {response?.MessageIds?.Count ?? 0} message ids for {messages.Count} messages.");
+        }
+
+        return ids;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan leaseDuration, TimeSpan waitTime, CancellationToken cancellationToken)
+    {
+        var request = new PullRequest { MaxMessages = maxMessages, ReturnImmediately = waitTime <= TimeSpan.Zero ? true : null };
+        PullResponse? response;
+        if (waitTime <= TimeSpan.Zero)
+        {
+            response = await PostAsync(_pullUri, request, PubSubJsonContext.Default.PullRequest, PubSubJsonContext.Default.PullResponse, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // The service holds a pull until messages arrive or its own deadline passes; the wait is ended here.
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(waitTime);
+            try
+            {
+                response = await PostAsync(_pullUri, request, PubSubJsonContext.Default.PullRequest, PubSubJsonContext.Default.PullResponse, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return [];
+            }
+        }
+
+        if (response?.ReceivedMessages is not { Count: > 0 } received)
+        {
+            return [];
+        }
+
+        int seconds = (int)Math.Ceiling(leaseDuration.TotalSeconds);
+        var ackIds = new List<string>(received.Count);
+        foreach (var r in received)
+        {
+            ackIds.Add(r.AckId!);
+        }
+
+        // Pull gives the subscription's ack deadline; set the lease the caller asked for.
+        var requestedAt = DateTimeOffset.UtcNow;
+        await PostAsync(_modifyAckDeadlineUri, new ModifyAckDeadlineRequest { AckIds = ackIds, AckDeadlineSeconds = seconds }, PubSubJsonContext.Default.ModifyAckDeadlineRequest, CancellationToken.None).ConfigureAwait(false);
+        var leaseEnd = requestedAt.AddSeconds(seconds);
+        var result = new ReceivedMessage[received.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var r = received[i];
+            var m = r.Message!;
+            result[i] = new ReceivedMessage(
+                m.MessageId!,
+                r.AckId!,
+                m.Data is { Length: > 0 } data ? new BinaryData(Convert.FromBase64String(data)) : BinaryData.Empty,
+                m.Attributes is { Count: > 0 } a ? a.AsReadOnly() : EmptyAttributes,
+                r.DeliveryAttempt ?? 0,
+                m.PublishTime,
+                leaseEnd)
+            {
+                GroupId = string.IsNullOrEmpty(m.OrderingKey) ? null : m.OrderingKey,
+            };
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public Task CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken)
+        => PostAsync(_acknowledgeUri, new AcknowledgeRequest { AckIds = [message.LeaseToken] }, PubSubJsonContext.Default.AcknowledgeRequest, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<string?> ChangeLeaseAsync(ReceivedMessage message, TimeSpan visibleAfter, CancellationToken cancellationToken)
+    {
+        await PostAsync(
+            _modifyAckDeadlineUri,
+            new ModifyAckDeadlineRequest { AckIds = [message.LeaseToken], AckDeadlineSeconds = (int)Math.Ceiling(visibleAfter.TotalSeconds) },
+            PubSubJsonContext.Default.ModifyAckDeadlineRequest,
+            cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public CloudErrorCode ClassifyError(Exception exception)
+        => exception switch
+        {
+            PubSubException e => e.Status switch
+            {
+                "NOT_FOUND" => CloudErrorCode.NotFound,
+                "ALREADY_EXISTS" => CloudErrorCode.AlreadyExists,
+                "PERMISSION_DENIED" => CloudErrorCode.PermissionDenied,
+                "UNAUTHENTICATED" => CloudErrorCode.Unauthenticated,
+                "RESOURCE_EXHAUSTED" => CloudErrorCode.Throttled,
+                "INVALID_ARGUMENT" or "OUT_OF_RANGE" => CloudErrorCode.InvalidArgument,
+                "FAILED_PRECONDITION" or "ABORTED" => CloudErrorCode.PreconditionFailed,
+                "UNAVAILABLE" => CloudErrorCode.Unavailable,
+                "DEADLINE_EXCEEDED" => CloudErrorCode.Timeout,
+                "UNIMPLEMENTED" => CloudErrorCode.NotSupported,
+                "INTERNAL" or "DATA_LOSS" => CloudErrorCode.Internal,
+                _ => e.StatusCode switch
+                {
+                    HttpStatusCode.NotFound => CloudErrorCode.NotFound,
+                    HttpStatusCode.Forbidden => CloudErrorCode.PermissionDenied,
+                    HttpStatusCode.Unauthorized => CloudErrorCode.Unauthenticated,
+                    HttpStatusCode.TooManyRequests => CloudErrorCode.Throttled,
+                    HttpStatusCode.BadRequest => CloudErrorCode.InvalidArgument,
+                    HttpStatusCode.Conflict => CloudErrorCode.AlreadyExists,
+                    HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout => CloudErrorCode.Unavailable,
+                    >= HttpStatusCode.InternalServerError => CloudErrorCode.Internal,
+                    _ => CloudErrorCode.Unknown,
+                },
+            },
+            InvalidOperationException when exception.Source?.StartsWith("Google.Apis.Auth", StringComparison.Ordinal) == true => CloudErrorCode.Unauthenticated,
+            global::Google.Apis.Auth.OAuth2.Responses.TokenResponseException => CloudErrorCode.Unauthenticated,
+            HttpRequestException or IOException => CloudErrorCode.Unavailable,
+            JsonException or FormatException => CloudErrorCode.Internal,
+            _ => CloudErrorCode.Unknown,
+        };
+
+    /// <inheritdoc/>
+    public bool TryAs<T>([NotNullWhen(true)] out T? value)
+        where T : class
+    {
+        value = _http as T ?? this as T;
+        return value is not null;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        if (_ownsHttpClient)
+        {
+            _http.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static string ValidateName(string name, string kind, string argumentName)
+    {
+        // projects/{project}/{kind}/{name}
+        var parts = name?.Split('/') ?? [];
+        if (parts.Length != 4 || parts[0] != "projects" || parts[2] != kind || parts[1].Length == 0 || parts[3].Length == 0)
+        {
+            throw CloudException.InvalidArgument(argumentName, $"'{name}' is not a Pub/Sub {kind[..^1]} name; write 'projects/{{project}}/{kind}/{{name}}'.");
+        }
+
+        return name!;
+    }
+
+    private Task<ErrorResponse?> PostAsync<TRequest>(Uri uri, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken)
+        => PostAsync<TRequest, ErrorResponse>(uri, body, requestType, null, cancellationToken);
+
+    private async Task<TResponse?> PostAsync<TRequest, TResponse>(Uri uri, TRequest body, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse>? responseType, CancellationToken cancellationToken)
+        where TResponse : class
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = JsonContent.Create(body, requestType),
+        };
+        if (await _credential(cancellationToken).ConfigureAwait(false) is { } credential)
+        {
+            string token = await credential.GetAccessTokenForRequestAsync(uri.AbsoluteUri, cancellationToken).ConfigureAwait(false);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (responseType is null)
+        {
+            return null;
+        }
+
+        return await response.Content.ReadFromJsonAsync(responseType, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<PubSubException> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (JsonSerializer.Deserialize(text, PubSubJsonContext.Default.ErrorResponse)?.Error is { } error)
+            {
+                return new PubSubException(response.StatusCode, error.Status, $"{(int)response.StatusCode} {error.Status}: {error.Message}");
+            }
+        }
+        catch (JsonException)
+        {
+            // Not the documented error shape: report the raw text below.
+        }
+
+        return new PubSubException(response.StatusCode, null, $"{(int)response.StatusCode} {response.ReasonPhrase}: {(text.Length > 500 ? text[..500] : text)}");
+    }
+}

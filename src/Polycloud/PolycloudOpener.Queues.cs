@@ -1,0 +1,90 @@
+using Microsoft.Extensions.DependencyInjection;
+using Polycloud.Queues;
+using Polycloud.Queues.Drivers;
+using Polycloud.Queues.Memory;
+using Polycloud.Queues.Sqlite;
+
+namespace Polycloud;
+
+/// <summary>Opening queues by URL.</summary>
+public sealed partial class PolycloudOpener
+{
+    private readonly SchemeTable<IQueueDriverFactory> _queues = new("queue", "'services.AddPolycloud(configuration).AddAws()' or 'opener.AddAws()'");
+
+    /// <summary>The registered queue URL schemes.</summary>
+    public IReadOnlyCollection<string> QueueSchemes => _queues.Schemes;
+
+    /// <summary>Registers a queue driver factory for its schemes, replacing any earlier one for the same scheme.</summary>
+    /// <param name="factory">The factory.</param>
+    /// <returns>This opener.</returns>
+    public PolycloudOpener AddQueueDriver(IQueueDriverFactory factory)
+    {
+        if (factory is null)
+        {
+            throw CloudException.InvalidArgument(nameof(factory), "a queue driver factory is required.");
+        }
+
+        foreach (string scheme in factory.Schemes)
+        {
+            _queues.Add(scheme, factory);
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Opens a queue from its URL. No network call is made until the first operation. Two settings are read by the
+    /// portable layer on every provider: <c>deadLetterQueue</c>, the URL of the queue that receives messages delivered
+    /// more than <c>maxDeliveries</c> times (default 5). Use them where the provider has no native dead-letter queue.
+    /// </summary>
+    /// <param name="url">For example <c>mem://orders</c>, <c>sqlite:///var/data/queues.db?queue=orders</c>,
+    /// <c>sqs://orders?region=eu-west-1</c>, <c>azqueue://orders?account=acct</c>,
+    /// <c>gcppubsub://projects/p/topics/orders?subscription=orders-worker</c>.</param>
+    /// <param name="settings">Settings that do not belong in the URL (for example a connection string from a secret store).</param>
+    /// <returns>The queue. Dispose it when done.</returns>
+    /// <exception cref="CloudException">InvalidArgument when the URL is malformed, its scheme is not registered, or a
+    /// setting is missing, unknown or invalid.</exception>
+    public MessageQueue OpenQueue(string url, IEnumerable<KeyValuePair<string, string>>? settings = null)
+    {
+        var parsed = CloudUrl.Parse(url, settings);
+        string? deadLetterUrl = parsed.Get("deadLetterQueue");
+        long? maxDeliveries = parsed.GetInt64("maxDeliveries", 1, 1000);
+        if (maxDeliveries is not null && string.IsNullOrEmpty(deadLetterUrl))
+        {
+            throw CloudException.InvalidArgument("maxDeliveries", $"'{parsed}' sets maxDeliveries without deadLetterQueue; set deadLetterQueue to the URL of the queue that receives messages that failed too often.");
+        }
+
+        var factory = _queues.Resolve(parsed);
+        var driver = factory.Create(parsed, _services);
+        if (string.IsNullOrEmpty(deadLetterUrl))
+        {
+            return new MessageQueue(driver);
+        }
+
+        MessageQueue deadLetter;
+        try
+        {
+            deadLetter = OpenQueue(deadLetterUrl);
+        }
+        catch
+        {
+            driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
+        return new MessageQueue(driver, new MessageQueueOptions { DeadLetterQueue = deadLetter, MaxDeliveries = (int)(maxDeliveries ?? 5) });
+    }
+
+    private void InitializeQueues(IServiceProvider? services)
+    {
+        AddQueueDriver(new MemoryQueueDriverFactory());
+        AddQueueDriver(new SqliteQueueDriverFactory());
+        if (services is not null)
+        {
+            foreach (var factory in services.GetServices<IQueueDriverFactory>())
+            {
+                AddQueueDriver(factory);
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+global using Polycloud;
+global using Polycloud.Billing;
+global using Xunit;
