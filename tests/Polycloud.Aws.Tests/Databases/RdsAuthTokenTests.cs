@@ -75,6 +75,26 @@ public sealed class RdsAuthTokenTests
             token);
     }
 
+    /// <summary>The package's own SigV4 presigner (used for Lambda) signs the same request identically.</summary>
+    [Fact]
+    public void Token_AgreesWithThePackagesOwnSigV4Presigner()
+    {
+        var credentials = new ImmutableCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "FwoGZXIvYXdzEXAMPLE/token+with=chars");
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        string token = RdsAuthTokenGenerator.Generate("db.cluster-xyz.eu-west-1.rds.amazonaws.com", 3306, "app user+ops@x", "eu-west-1", credentials, at);
+        var other = new Polycloud.Aws.Signing.AwsSigV4Signer("eu-west-1", "rds-db").Presign(
+            HttpMethod.Get,
+            new Uri("https://db.cluster-xyz.eu-west-1.rds.amazonaws.com:3306/?Action=connect&DBUser=app%20user%2Bops%40x"),
+            credentials,
+            at,
+            TimeSpan.FromMinutes(15),
+            Polycloud.Aws.Signing.AwsSigV4Signer.EmptyPayloadHash);
+
+        static string Signature(string url) => url[(url.IndexOf("X-Amz-Signature=", StringComparison.Ordinal) + 16)..];
+        Assert.Equal("9b1a58707da18119853e5e2210ccfd1d62b40bced45755c0db5a75357f5ea020", Signature(token));
+        Assert.Equal(Signature(token), Signature(other.AbsoluteUri));
+    }
+
     [Fact]
     public void Token_ChangesWithTheClockAndTheInputs()
     {
