@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Aws.Blobs;
+using Polycloud.Aws.Databases;
 using Polycloud.Aws.Functions;
 using Polycloud.Aws.Queues;
 using Polycloud.Blobs.Drivers;
+using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 using Polycloud.Functions.Drivers;
 using Polycloud.Queues.Drivers;
@@ -28,6 +30,7 @@ public static class PolycloudAwsExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterDatabases(builder.Services);
         RegisterQueues(builder.Services);
         RegisterFunctions(builder.Services);
         return builder;
@@ -44,6 +47,7 @@ public static class PolycloudAwsExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterDatabases(opener);
         RegisterQueues(opener);
         RegisterFunctions(opener);
         return opener;
@@ -66,4 +70,10 @@ public static class PolycloudAwsExtensions
 
     private static void RegisterFunctions(PolycloudOpener opener)
         => opener.AddFunctionDriver(new LambdaFunctionDriverFactory());
+
+    private static void RegisterDatabases(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseAuthProvider, AwsIamDatabaseAuthProvider>());
+
+    private static void RegisterDatabases(PolycloudOpener opener)
+        => opener.AddDatabaseAuth(new AwsIamDatabaseAuthProvider());
 }

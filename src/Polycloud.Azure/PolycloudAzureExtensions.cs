@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Azure.Blobs;
+using Polycloud.Azure.Databases;
 using Polycloud.Azure.Functions;
 using Polycloud.Azure.Queues;
 using Polycloud.Blobs.Drivers;
+using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 using Polycloud.Functions.Drivers;
 using Polycloud.Queues.Drivers;
@@ -30,6 +32,7 @@ public static class PolycloudAzureExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterDatabases(builder.Services);
         RegisterQueues(builder.Services);
         RegisterFunctions(builder.Services);
         return builder;
@@ -46,6 +49,7 @@ public static class PolycloudAzureExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterDatabases(opener);
         RegisterQueues(opener);
         RegisterFunctions(opener);
         return opener;
@@ -68,4 +72,10 @@ public static class PolycloudAzureExtensions
 
     private static void RegisterFunctions(PolycloudOpener opener)
         => opener.AddFunctionDriver(new AzureFunctionsDriverFactory());
+
+    private static void RegisterDatabases(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseAuthProvider, AzureEntraDatabaseAuthProvider>());
+
+    private static void RegisterDatabases(PolycloudOpener opener)
+        => opener.AddDatabaseAuth(new AzureEntraDatabaseAuthProvider());
 }

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Polycloud.Blobs.Drivers;
+using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 using Polycloud.Functions.Drivers;
 using Polycloud.Google.Blobs;
+using Polycloud.Google.Databases;
 using Polycloud.Google.Functions;
 using Polycloud.Google.Queues;
 using Polycloud.Queues.Drivers;
@@ -28,6 +30,7 @@ public static class PolycloudGoogleExtensions
         }
 
         RegisterBlobs(builder.Services);
+        RegisterDatabases(builder.Services);
         RegisterQueues(builder.Services);
         RegisterFunctions(builder.Services);
         return builder;
@@ -44,6 +47,7 @@ public static class PolycloudGoogleExtensions
         }
 
         RegisterBlobs(opener);
+        RegisterDatabases(opener);
         RegisterQueues(opener);
         RegisterFunctions(opener);
         return opener;
@@ -54,6 +58,12 @@ public static class PolycloudGoogleExtensions
 
     private static void RegisterBlobs(PolycloudOpener opener)
         => opener.AddBlobDriver(new GcsBlobDriverFactory());
+
+    private static void RegisterDatabases(IServiceCollection services)
+        => services.TryAddEnumerable(ServiceDescriptor.Singleton<IDatabaseAuthProvider, GcpIamDatabaseAuthProvider>());
+
+    private static void RegisterDatabases(PolycloudOpener opener)
+        => opener.AddDatabaseAuth(new GcpIamDatabaseAuthProvider());
 
     private static void RegisterQueues(IServiceCollection services)
         => services.TryAddEnumerable(ServiceDescriptor.Singleton<IQueueDriverFactory, PubSubQueueDriverFactory>());
