@@ -10,6 +10,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=${POLYCLOUD_EMULATORS:-${HOME:-/tmp}/.cache/polycloud-emulators}
 TOOLS=$ROOT/tools
 RUN=$ROOT/run
+# The throwaway PostgreSQL cluster runs as user postgres, who cannot enter a home directory such as /root: it lives in
+# a directory of its own under /tmp (or $POLYCLOUD_PG_DIR).
+PGDIR=${POLYCLOUD_PG_DIR:-${TMPDIR:-/tmp}/polycloud-pg-$(id -u)}
 ALL="azurite fauxqs gcs gcf lambda pg"
 
 log() { printf '[emulators] %s\n' "$*" >&2; }
@@ -104,7 +107,7 @@ start_lambda() {
   wait_port lambda 3002 120
 }
 start_pg() {
-  local pgdir=$RUN/pg port=5433
+  local pgdir=$PGDIR port=5433
   if port_open $port && [[ ! -f $pgdir/data/postmaster.pid ]]; then log "pg: port $port is already served; using that server"; return 0; fi
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     log "installing postgresql (Debian package)"
@@ -135,11 +138,11 @@ stop_all() {
     running "$pid" && { log "$name ignored SIGTERM: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; }
     running "$pid" && { log "$name (pid $pid) still alive"; rc=1; } || { log "stopped $name"; rm -f "$f"; }
   done
-  if [[ -f $RUN/pg/data/postmaster.pid ]]; then
+  if [[ -f $PGDIR/data/postmaster.pid ]]; then
     local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-    su postgres -s /bin/bash -c "$bin/pg_ctl -D $RUN/pg/data -m fast -w -t 30 stop" >/dev/null && log "stopped pg" || rc=1
+    su postgres -s /bin/bash -c "$bin/pg_ctl -D $PGDIR/data -m fast -w -t 30 stop" >/dev/null && log "stopped pg" || rc=1
   fi
-  rm -rf "$RUN"
+  rm -rf "$RUN" "$PGDIR"
   return $rc
 }
 
