@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Polycloud.Blobs.Drivers;
 using Polycloud.Diagnostics;
 
@@ -70,14 +71,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "upload", key, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "upload", key, cancellationToken);
         }
     }
 
@@ -105,14 +99,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "upload", key, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "upload", key, cancellationToken);
         }
     }
 
@@ -155,14 +142,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "read", key, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "read", key, cancellationToken);
         }
     }
 
@@ -288,14 +268,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "get properties of", key, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "get properties of", key, cancellationToken);
         }
     }
 
@@ -315,14 +288,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "check existence of", key, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "check existence of", key, cancellationToken);
         }
     }
 
@@ -392,14 +358,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "list", prefix, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "list", prefix, cancellationToken);
         }
     }
 
@@ -423,14 +382,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "copy to", destinationKey, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "copy to", destinationKey, cancellationToken);
         }
     }
 
@@ -450,14 +402,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "delete", key, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "delete", key, cancellationToken);
         }
     }
 
@@ -477,14 +422,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "delete", key, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "delete", key, cancellationToken);
         }
     }
 
@@ -524,14 +462,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "sign a URL for", key, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw Fail(scope, ex, "sign a URL for", key, cancellationToken);
         }
     }
 
@@ -630,6 +561,22 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
             ContentMD5 = options.ContentMD5,
             PartSize = options.PartSize,
         };
+    }
+
+    /// <summary>
+    /// Records a failed operation and gives the exception to throw: the portable one, or — when the exception already is
+    /// portable or a cancellation — the original, rethrown here with its stack trace.
+    /// </summary>
+    private Exception Fail(in OperationScope scope, Exception ex, string operation, string key, CancellationToken cancellationToken)
+    {
+        var mapped = Map(ex, operation, key, cancellationToken);
+        scope.Fail(mapped);
+        if (ReferenceEquals(mapped, ex))
+        {
+            ExceptionDispatchInfo.Throw(ex);
+        }
+
+        return mapped;
     }
 
     private Exception Map(Exception ex, string operation, string key, CancellationToken cancellationToken)
