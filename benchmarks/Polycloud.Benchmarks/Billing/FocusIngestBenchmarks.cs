@@ -19,8 +19,13 @@ public class FocusIngestBenchmarks
 {
     private string _path = string.Empty;
 
-    [Params(10_000_000)]
+    /// <summary>Rows in the generated file: 10,000,000, or <c>POLYCLOUD_FOCUS_ROWS</c> for quicker runs (for example 200000).</summary>
+    [ParamsSource(nameof(RowCounts))]
     public long Rows { get; set; }
+
+    /// <summary>The row counts to run.</summary>
+    public static IEnumerable<long> RowCounts =>
+        [long.TryParse(Environment.GetEnvironmentVariable("POLYCLOUD_FOCUS_ROWS"), out var rows) && rows > 0 ? rows : 10_000_000];
 
     private TimeSpan _cpuAtStart;
     private long _iteration;
@@ -106,7 +111,7 @@ internal sealed class IngestConfig : ManualConfig
         .WithStrategy(RunStrategy.Monitoring)
         .WithLaunchCount(1)
         .WithWarmupCount(0)
-        .WithIterationCount(2)
+        .WithIterationCount(int.TryParse(Environment.GetEnvironmentVariable("POLYCLOUD_FOCUS_ITERATIONS"), out var n) && n > 0 ? n : 2)
         .WithToolchain(InProcessEmitToolchain.Instance)
-        .WithId("Ingest10M"));
+        .WithId("Ingest"));
 }
