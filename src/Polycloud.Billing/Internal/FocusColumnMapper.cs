@@ -12,6 +12,9 @@ internal sealed class FocusColumnMapper : RecordMapper
         _resourceId, _resourceName, _resourceType, _serviceCategory, _serviceName, _serviceSubcategory, _skuId, _skuMeter,
         _skuPriceDetails, _skuPriceId, _subAccountId, _subAccountName, _subAccountType, _tags;
 
+    // Normalization cache slots of the enumerated columns, resolved once per file.
+    private readonly int _nCapacityReservationStatus, _nChargeCategory, _nChargeClass, _nChargeFrequency, _nCommitmentDiscountCategory, _nCommitmentDiscountStatus, _nPricingCategory, _nServiceCategory;
+
     public FocusColumnMapper(RawTable t)
     {
         _availabilityZone = t.IndexOf("AvailabilityZone");
@@ -72,6 +75,15 @@ internal sealed class FocusColumnMapper : RecordMapper
         _subAccountType = t.IndexOf("SubAccountType");
         _tags = t.IndexOf("Tags");
 
+        _nCapacityReservationStatus = NormalizeSlot("CapacityReservationStatus");
+        _nChargeCategory = NormalizeSlot("ChargeCategory");
+        _nChargeClass = NormalizeSlot("ChargeClass");
+        _nChargeFrequency = NormalizeSlot("ChargeFrequency");
+        _nCommitmentDiscountCategory = NormalizeSlot("CommitmentDiscountCategory");
+        _nCommitmentDiscountStatus = NormalizeSlot("CommitmentDiscountStatus");
+        _nPricingCategory = NormalizeSlot("PricingCategory");
+        _nServiceCategory = NormalizeSlot("ServiceCategory");
+
         if (_billedCost < 0)
         {
             throw MissingColumn(BillingExportFormat.Focus, "BilledCost");
@@ -118,18 +130,18 @@ internal sealed class FocusColumnMapper : RecordMapper
             BillingPeriodEnd = t.DateTime(_billingPeriodEnd),
             BillingPeriodStart = t.DateTime(_billingPeriodStart),
             CapacityReservationId = t.String(_capacityReservationId),
-            CapacityReservationStatus = Normalize("CapacityReservationStatus", t.String(_capacityReservationStatus)),
-            ChargeCategory = Normalize("ChargeCategory", t.String(_chargeCategory)),
-            ChargeClass = Normalize("ChargeClass", t.String(_chargeClass)),
+            CapacityReservationStatus = Normalize(_nCapacityReservationStatus, "CapacityReservationStatus", t.String(_capacityReservationStatus)),
+            ChargeCategory = Normalize(_nChargeCategory, "ChargeCategory", t.String(_chargeCategory)),
+            ChargeClass = Normalize(_nChargeClass, "ChargeClass", t.String(_chargeClass)),
             ChargeDescription = t.String(_chargeDescription),
-            ChargeFrequency = Normalize("ChargeFrequency", t.String(_chargeFrequency)),
+            ChargeFrequency = Normalize(_nChargeFrequency, "ChargeFrequency", t.String(_chargeFrequency)),
             ChargePeriodEnd = end,
             ChargePeriodStart = start,
-            CommitmentDiscountCategory = Normalize("CommitmentDiscountCategory", t.String(_cdCategory)),
+            CommitmentDiscountCategory = Normalize(_nCommitmentDiscountCategory, "CommitmentDiscountCategory", t.String(_cdCategory)),
             CommitmentDiscountId = t.String(_cdId),
             CommitmentDiscountName = t.String(_cdName),
             CommitmentDiscountQuantity = t.Decimal(_cdQuantity),
-            CommitmentDiscountStatus = Normalize("CommitmentDiscountStatus", t.String(_cdStatus)),
+            CommitmentDiscountStatus = Normalize(_nCommitmentDiscountStatus, "CommitmentDiscountStatus", t.String(_cdStatus)),
             CommitmentDiscountType = t.String(_cdType),
             CommitmentDiscountUnit = t.String(_cdUnit),
             ConsumedQuantity = t.Decimal(_consumedQuantity),
@@ -141,7 +153,7 @@ internal sealed class FocusColumnMapper : RecordMapper
             InvoiceIssuerName = t.String(_invoiceIssuer),
             ListCost = t.Decimal(_listCost),
             ListUnitPrice = t.Decimal(_listUnitPrice),
-            PricingCategory = Normalize("PricingCategory", t.String(_pricingCategory)),
+            PricingCategory = Normalize(_nPricingCategory, "PricingCategory", t.String(_pricingCategory)),
             PricingCurrency = t.String(_pricingCurrency),
             PricingCurrencyContractedUnitPrice = t.Decimal(_pcContractedUnitPrice),
             PricingCurrencyEffectiveCost = t.Decimal(_pcEffectiveCost),
@@ -155,7 +167,7 @@ internal sealed class FocusColumnMapper : RecordMapper
             ResourceId = t.String(_resourceId),
             ResourceName = t.String(_resourceName),
             ResourceType = t.String(_resourceType),
-            ServiceCategory = Normalize("ServiceCategory", t.String(_serviceCategory)),
+            ServiceCategory = Normalize(_nServiceCategory, "ServiceCategory", t.String(_serviceCategory)),
             ServiceName = t.String(_serviceName),
             ServiceSubcategory = t.String(_serviceSubcategory),
             SkuId = t.String(_skuId),

@@ -12,18 +12,27 @@ internal abstract class RecordMapper
     public abstract void Map(RawTable table, List<FocusRecord> output);
 
     /// <summary>Spec spelling of an enumerated value, cached per distinct raw value.</summary>
-    protected string? Normalize(string column, string? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
+    protected string? Normalize(string column, string? value) => value is null ? null : Normalize(NormalizeSlot(column), column, value);
 
+    /// <summary>The cache slot of an enumerated column; resolve it once per file and pass it to <see cref="Normalize(int, string, string?)"/>.</summary>
+    protected int NormalizeSlot(string column)
+    {
         if (!_normalizedColumns.TryGetValue(column, out int slot))
         {
             slot = _normalizedColumns.Count;
             _normalizedColumns[column] = slot;
             _normalized[slot] = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        return slot;
+    }
+
+    /// <summary>Spec spelling of an enumerated value, with the column's slot already resolved.</summary>
+    protected string? Normalize(int slot, string column, string? value)
+    {
+        if (value is null)
+        {
+            return null;
         }
 
         if (ReferenceEquals(value, _lastRaw[slot]))
