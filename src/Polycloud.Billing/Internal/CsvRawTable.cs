@@ -14,7 +14,13 @@ internal sealed class CsvRawTable : RawTable
 
     // Per-column cache of the last parsed timestamp: billing rows repeat the same hour many times.
     private readonly DateTimeOffset[] _lastDate;
-    private readonly string?[] _lastString;
+
+    // Per-column, direct-mapped cache of recent strings, keyed by the cell's text: repeated values (provider, region,
+    // service, currency, category, tags) come back as the same string without hashing the whole text or allocating.
+    // Bounded: CacheSlots entries a column, each at most CacheMaxLength characters.
+    private const int CacheSlots = 128;
+    private const int CacheMaxLength = 256;
+    private readonly string?[][] _strings;
     private readonly char[][] _lastDateChars;
     private readonly int[] _lastDateLength;
 
@@ -25,7 +31,7 @@ internal sealed class CsvRawTable : RawTable
         _ownsStream = ownsStream;
         _columns = [.. reader.Header.ColNames.Select(c => c.Trim().TrimStart('\uFEFF'))];
         _lastDate = new DateTimeOffset[_columns.Length];
-        _lastString = new string?[_columns.Length];
+        _strings = new string?[_columns.Length][];
         _lastDateChars = new char[_columns.Length][];
         _lastDateLength = new int[_columns.Length];
     }
@@ -76,7 +82,7 @@ internal sealed class CsvRawTable : RawTable
 
     private ReadOnlySpan<char> Span(int column) => column < _colCount ? _reader.Current[column].Span : default;
 
-    public override string? GetRawText(int column) => column < _colCount ? _reader.Current[column].ToString() : null;
+    public override string? GetRawText(int column) => column < _colCount ? Cached(column, _reader.Current[column].Span) : null;
 
     public override bool IsNull(int column) => ValueParser.IsNull(Span(column).Trim());
 
@@ -88,14 +94,48 @@ internal sealed class CsvRawTable : RawTable
             return null;
         }
 
-        // Consecutive rows usually repeat account, provider, service, region and unit: compare with the previous value first.
-        var last = _lastString[column];
-        if (last is not null && span.SequenceEqual(last))
+        return Cached(column, span);
+    }
+
+    /// <summary>A string equal to <paramref name="span"/>: from the column's cache, else from the pool (or a new string).</summary>
+    private string Cached(int column, ReadOnlySpan<char> span)
+    {
+        if (span.Length > CacheMaxLength)
         {
-            return last;
+            return _pool.Get(span);
         }
 
-        return _lastString[column] = _pool.Get(span);
+        var slots = _strings[column] ??= new string?[CacheSlots];
+        ref var slot = ref slots[SlotOf(span)];
+        var cached = slot;
+        if (cached is not null && span.SequenceEqual(cached))
+        {
+            return cached;
+        }
+
+        return slot = _pool.Get(span);
+    }
+
+    /// <summary>A cheap hash of the length and a few characters; collisions only cost a cache miss.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int SlotOf(ReadOnlySpan<char> s)
+    {
+        int n = s.Length;
+        if (n == 0)
+        {
+            return 0;
+        }
+
+        uint h = (uint)n;
+        h = (h * 31) + s[0];
+        h = (h * 31) + s[n - 1];
+        h = (h * 31) + s[n >> 1];
+        h = (h * 31) + s[n >> 2];
+        h = (h * 31) + s[(n * 3) >> 2];
+        h ^= h >> 15;
+        h *= 0x2C1B3C6D;
+        h ^= h >> 12;
+        return (int)(h & (CacheSlots - 1));
     }
 
     public override decimal? GetDecimal(int column)
