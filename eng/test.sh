@@ -25,6 +25,8 @@ rm -rf "$RESULTS"; mkdir -p artifacts
 dotnet test Sdk.sln -c "$CONFIG" --no-build --results-directory "$RESULTS" \
   --logger "trx" --logger "console;verbosity=normal" "$@" >artifacts/test-output.log 2>&1
 rc=$?
+stop_servers 2>&1 | sed 's/^/  /'
+trap - EXIT
 grep -E '^\s*(Failed |Skipped |  Error Message|   at |\[xUnit|Passed!|Failed!|Total tests|Test Run)' artifacts/test-output.log \
   | grep -vE '^\s*\[xUnit.net [0-9:.]+\]\s+(Starting|Finished|Discover)' | tail -n 400 || true
 
