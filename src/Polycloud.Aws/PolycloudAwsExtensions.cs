@@ -12,7 +12,7 @@ using Polycloud.Queues.Drivers;
 
 namespace Polycloud;
 
-/// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets and <c>sqs://</c> queues.</summary>
+/// <summary>Registers the Amazon Web Services drivers: <c>s3://</c> buckets, <c>sqs://</c> queues, <c>lambda://</c> functions and <c>auth=aws-iam</c> databases.</summary>
 public static class PolycloudAwsExtensions
 {
     /// <summary>
@@ -36,7 +36,7 @@ public static class PolycloudAwsExtensions
         return builder;
     }
 
-    /// <summary>Registers the AWS schemes (<c>s3</c>, <c>sqs</c>) on an opener.</summary>
+    /// <summary>Registers the AWS schemes (<c>s3</c>, <c>sqs</c>, <c>lambda</c>) and the <c>aws-iam</c> database mode on an opener.</summary>
     /// <param name="opener">The opener.</param>
     /// <returns>The opener.</returns>
     public static PolycloudOpener AddAws(this PolycloudOpener opener)

@@ -12,7 +12,7 @@ using Polycloud.Queues.Drivers;
 
 namespace Polycloud;
 
-/// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Google Cloud Storage) and <c>gcppubsub://</c> queues (Pub/Sub).</summary>
+/// <summary>Registers the Google Cloud drivers: <c>gs://</c> buckets (Cloud Storage), <c>gcppubsub://</c> queues (Pub/Sub), <c>gcf://</c> functions and <c>auth=gcp-iam</c> databases.</summary>
 public static class PolycloudGoogleExtensions
 {
     /// <summary>

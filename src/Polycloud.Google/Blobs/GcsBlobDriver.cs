@@ -166,7 +166,7 @@ public sealed class GcsBlobDriver : IBlobDriver
                     return new BlobDownload(Stream.Null, 0, size.Value, generation, contentType, lastModified.Value);
                 }
 
-                return new BlobDownload(new GcsRangeStream(stream, response, start, count), count, size.Value, generation, contentType, lastModified.Value);
+                return new BlobDownload(new BoundedReadStream(stream, count, start, response), count, size.Value, generation, contentType, lastModified.Value);
             }
 
             length ??= response.StatusCode == HttpStatusCode.OK ? size : null;

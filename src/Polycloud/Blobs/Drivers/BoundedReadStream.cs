@@ -1,9 +1,14 @@
-namespace Polycloud.Blobs.FileSystem;
+namespace Polycloud.Blobs.Drivers;
 
-/// <summary>A read-only, forward-only view of the next <c>length</c> bytes of an inner stream, which it owns.</summary>
-internal sealed class BoundedReadStream(Stream inner, long length) : Stream
+/// <summary>
+/// A read-only, forward-only view of <c>length</c> bytes of an inner stream, after skipping <c>skip</c> bytes of it.
+/// It owns the inner stream and, when given, the object the stream came from (an HTTP response). Used by the file driver
+/// (a blob's content before its trailer) and by HTTP drivers whose server answered a range request with the whole object.
+/// </summary>
+internal sealed class BoundedReadStream(Stream inner, long length, long skip = 0, IDisposable? owner = null) : Stream
 {
     private readonly long _length = length;
+    private long _skip = skip;
     private long _remaining = length;
 
     public override bool CanRead => true;
@@ -24,6 +29,22 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.Length == 0)
+        {
+            return 0;
+        }
+
+        while (_skip > 0)
+        {
+            int skipped = inner.Read(buffer[..(int)Math.Min(buffer.Length, _skip)]);
+            if (skipped == 0)
+            {
+                return 0;
+            }
+
+            _skip -= skipped;
+        }
+
         if (_remaining <= 0)
         {
             return 0;
@@ -39,6 +60,22 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.Length == 0)
+        {
+            return 0;
+        }
+
+        while (_skip > 0)
+        {
+            int skipped = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _skip)], cancellationToken).ConfigureAwait(false);
+            if (skipped == 0)
+            {
+                return 0;
+            }
+
+            _skip -= skipped;
+        }
+
         if (_remaining <= 0)
         {
             return 0;
@@ -64,6 +101,7 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
         if (disposing)
         {
             inner.Dispose();
+            owner?.Dispose();
         }
 
         base.Dispose(disposing);
