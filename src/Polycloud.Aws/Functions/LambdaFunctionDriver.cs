@@ -111,7 +111,7 @@ public sealed class LambdaFunctionDriver : IFunctionDriver
     public FunctionCapabilities Capabilities => LambdaCapabilities;
 
     /// <inheritdoc/>
-    public async Task<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
+    public async ValueTask<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
     {
         using var request = await CreateRequestAsync(payload, "RequestResponse", options, cancellationToken).ConfigureAwait(false);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);

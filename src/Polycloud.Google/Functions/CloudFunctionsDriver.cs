@@ -103,7 +103,7 @@ public sealed class CloudFunctionsDriver : IFunctionDriver
     public Uri Url => _url;
 
     /// <inheritdoc/>
-    public async Task<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
+    public async ValueTask<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ReadOnlyMemoryContent(payload.ToMemory()) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);

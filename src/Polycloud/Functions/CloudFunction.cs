@@ -61,70 +61,48 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
     /// <returns>The response payload, status and any function error. A function error is returned, not thrown.</returns>
     /// <exception cref="CloudException">NotFound, Throttled (after retries), Timeout, Unavailable, Unauthenticated,
     /// PermissionDenied; InvalidArgument for bad input (for example a payload over the provider's limit).</exception>
-    public async Task<FunctionResult> InvokeAsync(BinaryData payload, FunctionInvokeOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<FunctionResult> InvokeAsync(BinaryData payload, FunctionInvokeOptions? options = null, CancellationToken cancellationToken = default)
     {
-        if (payload is null)
+        // Not an async method: when the driver completes synchronously (a local function, a cached transport) the call
+        // costs no state machine of its own; otherwise InvokeRemainderAsync awaits the pending attempt and retries.
+        options ??= FunctionInvokeOptions.Default;
+        string contentType;
+        try
         {
-            throw CloudException.InvalidArgument(nameof(payload), "a payload is required; use BinaryData.Empty for none.");
+            if (payload is null)
+            {
+                throw CloudException.InvalidArgument(nameof(payload), "a payload is required; use BinaryData.Empty for none.");
+            }
+
+            contentType = options.ContentType ?? payload.MediaType ?? OctetStream;
+            Validate(payload, options, isEvent: false);
+        }
+        catch (CloudException ex)
+        {
+            return Task.FromException<FunctionResult>(ex);
         }
 
-        options ??= FunctionInvokeOptions.Default;
-        string contentType = options.ContentType ?? payload.MediaType ?? OctetStream;
-        Validate(payload, options, isEvent: false);
         var scope = OperationScope.Start("function.invoke", _provider, _name, options.Qualifier);
         TimeSpan timeout = options.Timeout ?? _options.DefaultTimeout;
         CancellationTokenSource? cts = null;
         CancellationToken token = cancellationToken;
-        try
+        if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
-            {
-                cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                cts.CancelAfter(timeout);
-                token = cts.Token;
-            }
-
-            FunctionResult result;
-            int maxAttempts = options.MaxAttempts ?? _options.Retry.MaxAttempts;
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    result = await _driver.InvokeAsync(payload, contentType, options, token).ConfigureAwait(false);
-                    break;
-                }
-                catch (Exception ex) when (attempt < maxAttempts && !token.IsCancellationRequested && IsThrottled(ex))
-                {
-                    await Task.Delay(Backoff(attempt, ex), token).ConfigureAwait(false);
-                }
-            }
-
-            if (result.FunctionError is null)
-            {
-                scope.Complete(bytesSent: payload.Length, bytesReceived: result.Payload.Length);
-            }
-            else
-            {
-                scope.Fail(new FunctionErrorException(result.FunctionError, result, _provider, _name));
-            }
-
-            return result;
+            cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(timeout);
+            token = cts.Token;
         }
-        catch (Exception ex)
-        {
-            var mapped = Map(ex, "invoke", options, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
 
-            throw mapped;
-        }
-        finally
+        var pending = StartAttempt(payload, contentType, options, token);
+        if (pending.IsCompletedSuccessfully)
         {
+            var result = pending.Result;
             cts?.Dispose();
+            Finish(scope, payload, result);
+            return Task.FromResult(result);
         }
+
+        return InvokeRemainderAsync(pending, payload, contentType, options, scope, cts, token, cancellationToken);
     }
 
     /// <summary>Invokes the function with bytes and waits for its response.</summary>
@@ -449,6 +427,79 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
         finally
         {
             cts?.Dispose();
+        }
+    }
+
+    private ValueTask<FunctionResult> StartAttempt(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken token)
+    {
+        try
+        {
+            return _driver.InvokeAsync(payload, contentType, options, token);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<FunctionResult>(ex);
+        }
+    }
+
+    private async Task<FunctionResult> InvokeRemainderAsync(
+        ValueTask<FunctionResult> pending,
+        BinaryData payload,
+        string contentType,
+        FunctionInvokeOptions options,
+        OperationScope scope,
+        CancellationTokenSource? cts,
+        CancellationToken token,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            FunctionResult result;
+            int maxAttempts = options.MaxAttempts ?? _options.Retry.MaxAttempts;
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    result = await pending.ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception ex) when (attempt < maxAttempts && !token.IsCancellationRequested && IsThrottled(ex))
+                {
+                    await Task.Delay(Backoff(attempt, ex), token).ConfigureAwait(false);
+                }
+
+                pending = StartAttempt(payload, contentType, options, token);
+            }
+
+            Finish(scope, payload, result);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            var mapped = Map(ex, "invoke", options, cancellationToken);
+            scope.Fail(mapped);
+            if (ReferenceEquals(mapped, ex))
+            {
+                throw;
+            }
+
+            throw mapped;
+        }
+        finally
+        {
+            cts?.Dispose();
+        }
+    }
+
+    private void Finish(in OperationScope scope, BinaryData payload, FunctionResult result)
+    {
+        if (result.FunctionError is null)
+        {
+            scope.Complete(bytesSent: payload.Length, bytesReceived: result.Payload.Length);
+        }
+        else
+        {
+            scope.Fail(new FunctionErrorException(result.FunctionError, result, _provider, _name));
         }
     }
 

@@ -221,7 +221,7 @@ public sealed class CloudFunctionTests
 
         public FunctionCapabilities Capabilities { get; } = new() { BinaryPayloads = false, MaxPayloadBytes = 1024 };
 
-        public Task<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
+        public ValueTask<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
         {
             int n = Interlocked.Increment(ref _calls);
             OnCall?.Invoke(n);
@@ -235,7 +235,7 @@ public sealed class CloudFunctionTests
                 throw new HttpRequestException("slow down", null, System.Net.HttpStatusCode.TooManyRequests);
             }
 
-            return Task.FromResult(FunctionFails
+            return ValueTask.FromResult(FunctionFails
                 ? new FunctionResult(BinaryData.FromString("{}"), 200, new FunctionError("Unhandled", "no"))
                 : new FunctionResult(payload, 200));
         }

@@ -21,6 +21,7 @@ namespace Polycloud.Functions.Drivers;
 public static class HttpFunctionProtocol
 {
     private const int MaxMessageChars = 4096;
+    private static ParsedMediaType? s_lastMediaType;
 
     /// <summary>Reads a response into a result, or throws for a platform error.</summary>
     /// <param name="response">The response.</param>
@@ -90,8 +91,18 @@ public static class HttpFunctionProtocol
             return null;
         }
 
+        // A function answers with the same Content-Type on almost every call: keep the last one parsed, so the media
+        // type is not cut out of the header (a new string) on every call.
+        var last = Volatile.Read(ref s_lastMediaType);
+        if (last is not null && string.Equals(last.Header, value, StringComparison.Ordinal))
+        {
+            return last.MediaType;
+        }
+
         int semicolon = value.IndexOf(';', StringComparison.Ordinal);
-        return semicolon < 0 ? value.Trim() : value[..semicolon].Trim();
+        string mediaType = semicolon < 0 ? value.Trim() : value[..semicolon].Trim();
+        Volatile.Write(ref s_lastMediaType, new ParsedMediaType(value, mediaType));
+        return mediaType;
     }
 
     /// <summary>Tells whether a status comes from the platform in front of the function rather than from the function.</summary>
@@ -131,4 +142,6 @@ public static class HttpFunctionProtocol
         string text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, MaxMessageChars)).Trim();
         return text;
     }
+
+    private sealed record ParsedMediaType(string Header, string MediaType);
 }

@@ -32,8 +32,9 @@ public interface IFunctionDriver : IAsyncDisposable
     /// <param name="contentType">The payload's media type (never <see langword="null"/>).</param>
     /// <param name="options">The options (never <see langword="null"/>); only features in <see cref="Capabilities"/> are set.</param>
     /// <param name="cancellationToken">Fires on the caller's cancellation and on the call's timeout.</param>
-    /// <returns>The result; a function error is a result, not an exception.</returns>
-    Task<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken);
+    /// <returns>The result; a function error is a result, not an exception. A <see cref="ValueTask{TResult}"/> so that a
+    /// driver whose transport completes synchronously adds no allocation of its own; await it once.</returns>
+    ValueTask<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken);
 
     /// <summary>Queues an event invocation and returns once the provider accepted it, without waiting for the function.
     /// Called only when <see cref="FunctionCapabilities.EventInvocation"/> is set.</summary>

@@ -42,7 +42,7 @@ public sealed class LocalFunctionDriver : IFunctionDriver
     public FunctionCapabilities Capabilities { get; }
 
     /// <inheritdoc/>
-    public async Task<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
+    public async ValueTask<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
     {
         var handler = Find();
         var context = new LocalFunctionContext(FunctionName, options.Qualifier, contentType, options.ClientContext, isEvent: false, cancellationToken);
