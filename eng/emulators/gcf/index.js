@@ -17,3 +17,7 @@ exports.slow = async (req, res) => {
   await new Promise((resolve) => setTimeout(resolve, ms));
   res.status(200).json({ slept: ms });
 };
+// whoami: answers {"authorization": <the Authorization header or null>}, so tests can see the credential that arrived.
+exports.whoami = (req, res) => {
+  res.status(200).json({ authorization: req.get("authorization") || null });
+};
