@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using System.Net.Http.Headers;
 using Google.Apis.Auth.OAuth2;
 using Polycloud.Functions;
 using Polycloud.Functions.Drivers;
@@ -58,6 +57,7 @@ public sealed class CloudFunctionsDriver : IFunctionDriver
     private readonly CloudFunctionsOptions _options;
     private readonly SemaphoreSlim _tokenGate = new(1, 1);
     private OidcToken? _token;
+    private BearerValue? _bearer;
 
     /// <summary>Creates the driver.</summary>
     /// <param name="functionUrl">The function's HTTPS URL.</param>
@@ -109,7 +109,9 @@ public sealed class CloudFunctionsDriver : IFunctionDriver
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         if (_options.Authentication == CloudFunctionsAuthentication.IdToken)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync(cancellationToken).ConfigureAwait(false));
+            var pending = GetTokenAsync(cancellationToken);
+            string token = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            request.Headers.TryAddWithoutValidation("Authorization", BearerHeader(token));
         }
 
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
@@ -150,32 +152,50 @@ public sealed class CloudFunctionsDriver : IFunctionDriver
         return ValueTask.CompletedTask;
     }
 
-    private async Task<string> GetTokenAsync(CancellationToken cancellationToken)
+    private ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
     {
+        // OidcToken caches the token and refreshes it before it expires.
         var token = Volatile.Read(ref _token);
-        if (token is null)
-        {
-            await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (_token is null)
-                {
-                    var credential = _options.Credential ?? await GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false);
-                    string audience = _options.Audience ?? _url.GetLeftPart(UriPartial.Path);
-                    Volatile.Write(ref _token, await credential.GetOidcTokenAsync(OidcTokenOptions.FromTargetAudience(audience), cancellationToken).ConfigureAwait(false));
-                }
+        return token is not null
+            ? new ValueTask<string>(token.GetAccessTokenAsync(cancellationToken))
+            : new ValueTask<string>(CreateTokenAndGetAsync(cancellationToken));
+    }
 
-                token = _token!;
-            }
-            finally
+    private async Task<string> CreateTokenAndGetAsync(CancellationToken cancellationToken)
+    {
+        await _tokenGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_token is null)
             {
-                _tokenGate.Release();
+                var credential = _options.Credential ?? await GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false);
+                string audience = _options.Audience ?? _url.GetLeftPart(UriPartial.Path);
+                Volatile.Write(ref _token, await credential.GetOidcTokenAsync(OidcTokenOptions.FromTargetAudience(audience), cancellationToken).ConfigureAwait(false));
             }
         }
+        finally
+        {
+            _tokenGate.Release();
+        }
 
-        // OidcToken caches the token and refreshes it before it expires.
-        return await token.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+        return await _token!.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The Authorization header value for a token, built once per token rather than once per call.</summary>
+    private string BearerHeader(string token)
+    {
+        var last = Volatile.Read(ref _bearer);
+        if (last is not null && (ReferenceEquals(last.Token, token) || string.Equals(last.Token, token, StringComparison.Ordinal)))
+        {
+            return last.Header;
+        }
+
+        var current = new BearerValue(token, "Bearer " + token);
+        Volatile.Write(ref _bearer, current);
+        return current.Header;
+    }
+
+    private sealed record BearerValue(string Token, string Header);
 }
 
 /// <summary>Opens <c>gcf://{project}/{region}/{function}</c>, <c>gcf+https://…</c> and <c>gcf+http://…</c>.</summary>
