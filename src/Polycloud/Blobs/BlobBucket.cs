@@ -491,13 +491,7 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
     /// <summary>Maps a native exception from this bucket's provider to a <see cref="CloudException"/>, as the bucket does.</summary>
     /// <param name="exception">The exception.</param>
     /// <returns>The portable error code.</returns>
-    public CloudErrorCode GetErrorCode(Exception exception)
-        => exception switch
-        {
-            null => CloudErrorCode.Unknown,
-            CloudException ce => ce.ErrorCode,
-            _ => _driver.ClassifyError(exception),
-        };
+    public CloudErrorCode GetErrorCode(Exception exception) => PortableErrors.Code(exception, _driver.ClassifyError);
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _driver.DisposeAsync();
@@ -568,30 +562,8 @@ public sealed class BlobBucket : IAsyncDisposable, IDisposable
     /// portable or a cancellation — the original, rethrown here with its stack trace.
     /// </summary>
     private Exception Fail(in OperationScope scope, Exception ex, string operation, string key, CancellationToken cancellationToken)
-    {
-        var mapped = Map(ex, operation, key, cancellationToken);
-        scope.Fail(mapped);
-        if (ReferenceEquals(mapped, ex))
-        {
-            ExceptionDispatchInfo.Throw(ex);
-        }
-
-        return mapped;
-    }
+        => PortableErrors.Fail(scope, ex, Map(ex, operation, key, cancellationToken));
 
     private Exception Map(Exception ex, string operation, string key, CancellationToken cancellationToken)
-    {
-        switch (ex)
-        {
-            case CloudException:
-                return ex;
-            case OperationCanceledException when cancellationToken.IsCancellationRequested:
-                return ex;
-            case OperationCanceledException:
-                return new CloudException(CloudErrorCode.Timeout, $"{_provider}: {operation} '{key}' in '{_name}' timed out.", _provider, ex);
-            default:
-                var code = _driver.ClassifyError(ex);
-                return new CloudException(code, $"{_provider}: {operation} '{key}' in '{_name}' failed ({code}): {ex.Message}", _provider, ex);
-        }
-    }
+        => PortableErrors.Map(ex, _provider, $"{operation} '{key}' in '{_name}'", _driver.ClassifyError, null, cancellationToken);
 }

@@ -210,14 +210,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "queue an event for", options, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw PortableErrors.Fail(scope, ex, Map(ex, "queue an event for", options, cancellationToken));
         }
     }
 
@@ -255,13 +248,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
     /// <summary>Maps an exception from this function's provider to the portable code, as the function does.</summary>
     /// <param name="exception">The exception.</param>
     /// <returns>The portable error code.</returns>
-    public CloudErrorCode GetErrorCode(Exception exception)
-        => exception switch
-        {
-            null => CloudErrorCode.Unknown,
-            CloudException ce => ce.ErrorCode,
-            _ => _driver.ClassifyError(exception),
-        };
+    public CloudErrorCode GetErrorCode(Exception exception) => PortableErrors.Code(exception, _driver.ClassifyError);
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _driver.DisposeAsync();
@@ -476,14 +463,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
         }
         catch (Exception ex)
         {
-            var mapped = Map(ex, "invoke", options, cancellationToken);
-            scope.Fail(mapped);
-            if (ReferenceEquals(mapped, ex))
-            {
-                throw;
-            }
-
-            throw mapped;
+            throw PortableErrors.Fail(scope, ex, Map(ex, "invoke", options, cancellationToken));
         }
         finally
         {
@@ -530,18 +510,5 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
     }
 
     private Exception Map(Exception ex, string operation, FunctionInvokeOptions options, CancellationToken cancellationToken)
-    {
-        switch (ex)
-        {
-            case CloudException:
-                return ex;
-            case OperationCanceledException when cancellationToken.IsCancellationRequested:
-                return ex;
-            case OperationCanceledException:
-                return new CloudException(CloudErrorCode.Timeout, $"{_provider}: {operation} function '{_name}' timed out after {options.Timeout ?? _options.DefaultTimeout}.", _provider, ex);
-            default:
-                var code = _driver.ClassifyError(ex);
-                return new CloudException(code, $"{_provider}: {operation} function '{_name}' failed ({code}): {ex.Message}", _provider, ex);
-        }
-    }
+        => PortableErrors.Map(ex, _provider, $"{operation} function '{_name}'", _driver.ClassifyError, $" after {options.Timeout ?? _options.DefaultTimeout}", cancellationToken);
 }

@@ -433,13 +433,7 @@ public sealed class MessageQueue : IAsyncDisposable, IDisposable
     /// <summary>Maps a native exception from this queue's provider to a portable code, as the queue does.</summary>
     /// <param name="exception">The exception.</param>
     /// <returns>The portable error code.</returns>
-    public CloudErrorCode GetErrorCode(Exception exception)
-        => exception switch
-        {
-            null => CloudErrorCode.Unknown,
-            CloudException ce => ce.ErrorCode,
-            _ => _driver.ClassifyError(exception),
-        };
+    public CloudErrorCode GetErrorCode(Exception exception) => PortableErrors.Code(exception, _driver.ClassifyError);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -701,31 +695,8 @@ public sealed class MessageQueue : IAsyncDisposable, IDisposable
     }
 
     private Exception Fail(ref OperationScope scope, Exception ex, string operation, string? item, CancellationToken cancellationToken)
-    {
-        var mapped = Map(ex, operation, item, cancellationToken);
-        scope.Fail(mapped);
-        if (ReferenceEquals(mapped, ex))
-        {
-            ExceptionDispatchInfo.Capture(ex).Throw();
-        }
-
-        return mapped;
-    }
+        => PortableErrors.Fail(scope, ex, Map(ex, operation, item, cancellationToken));
 
     private Exception Map(Exception ex, string operation, string? item, CancellationToken cancellationToken)
-    {
-        string what = item is null ? $"{operation} '{_name}'" : $"{operation} '{item}' in '{_name}'";
-        switch (ex)
-        {
-            case CloudException:
-                return ex;
-            case OperationCanceledException when cancellationToken.IsCancellationRequested:
-                return ex;
-            case OperationCanceledException:
-                return new CloudException(CloudErrorCode.Timeout, $"{_provider}: {what} timed out.", _provider, ex);
-            default:
-                var code = _driver.ClassifyError(ex);
-                return new CloudException(code, $"{_provider}: {what} failed ({code}): {ex.Message}", _provider, ex);
-        }
-    }
+        => PortableErrors.Map(ex, _provider, item is null ? $"{operation} '{_name}'" : $"{operation} '{item}' in '{_name}'", _driver.ClassifyError, null, cancellationToken);
 }
