@@ -150,7 +150,7 @@ public sealed class GcsBlobDriver : IBlobDriver
                 var p = await GetObjectAsync(key, generation, cancellationToken).ConfigureAwait(false);
                 size ??= (long)(p.Size ?? 0);
                 generation ??= FormatGeneration(p.Generation);
-                lastModified ??= p.UpdatedDateTimeOffset ?? default;
+                lastModified ??= GcsTimestamp.Updated(p) ?? default;
                 contentType ??= p.ContentType;
             }
 
@@ -230,7 +230,7 @@ public sealed class GcsBlobDriver : IBlobDriver
                         Key = o.Name,
                         Size = (long)(o.Size ?? 0),
                         ETag = FormatGeneration(o.Generation),
-                        LastModified = o.UpdatedDateTimeOffset,
+                        LastModified = GcsTimestamp.Updated(o),
                     });
                 }
             }
@@ -259,7 +259,7 @@ public sealed class GcsBlobDriver : IBlobDriver
         try
         {
             var o = await _client.CopyObjectAsync(BucketName, sourceKey, BucketName, destinationKey, copyOptions, cancellationToken).ConfigureAwait(false);
-            return new BlobWriteResult(FormatGeneration(o.Generation), o.UpdatedDateTimeOffset);
+            return new BlobWriteResult(FormatGeneration(o.Generation), GcsTimestamp.Updated(o));
         }
         catch (GoogleApiException ex) when (options.Condition.Kind == BlobConditionKind.IfNotExists && ex.HttpStatusCode == HttpStatusCode.PreconditionFailed)
         {
@@ -418,7 +418,7 @@ public sealed class GcsBlobDriver : IBlobDriver
         try
         {
             var result = await _client.UploadObjectAsync(obj, content, uploadOptions, cancellationToken).ConfigureAwait(false);
-            return new BlobWriteResult(FormatGeneration(result.Generation), result.UpdatedDateTimeOffset);
+            return new BlobWriteResult(FormatGeneration(result.Generation), GcsTimestamp.Updated(result));
         }
         catch (GoogleApiException ex) when (options.Condition.Kind == BlobConditionKind.IfNotExists && ex.HttpStatusCode == HttpStatusCode.PreconditionFailed)
         {
@@ -493,7 +493,7 @@ public sealed class GcsBlobDriver : IBlobDriver
             Key = key,
             Size = (long)(o.Size ?? 0),
             ETag = FormatGeneration(o.Generation),
-            LastModified = o.UpdatedDateTimeOffset ?? default,
+            LastModified = GcsTimestamp.Updated(o) ?? default,
             ContentType = o.ContentType,
             CacheControl = o.CacheControl,
             ContentDisposition = o.ContentDisposition,
