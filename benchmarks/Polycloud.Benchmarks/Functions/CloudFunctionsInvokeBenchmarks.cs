@@ -82,32 +82,41 @@ public class CloudFunctionsInvokeBenchmarks
 
 /// <summary>
 /// The same invoke without credentials (<c>auth=none</c>: functions that allow unauthenticated calls), where the raw side
-/// is a bare HttpClient POST — the cheapest baseline in the suite, so the portable layer's fixed cost per call (its
-/// result object, task and telemetry checks, about 50 ns) shows most. Reported, not gated: the gated pair is the
-/// authenticated call above, the way deployed functions are invoked by default.
+/// is a bare HttpClient POST of the payload to the function URL with its <c>Content-Type</c>, and the portable side is
+/// <see cref="CloudFunction.InvokeAsync(BinaryData, FunctionInvokeOptions?, CancellationToken)"/> over
+/// <see cref="CloudFunctionsDriver"/> with <see cref="CloudFunctionsAuthentication.None"/>, on the same HttpClient.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
-[OverheadSuite("Cloud Functions, no credentials", BenchTransport.InProcess, Gated = false)]
-public class CloudFunctionsUnauthenticatedInvokeBenchmarks
+public abstract class CloudFunctionsUnauthenticatedInvokeBenchmarks
 {
-    private static readonly Uri Url = new("https://europe-west1-my-project.cloudfunctions.net/resize");
     private HttpClient _http = null!;
     private CloudFunction _function = null!;
     private BinaryData _payload = null!;
+    private Uri _url = null!;
 
     /// <summary>The request and response payload size in bytes.</summary>
-    [Params(1024)]
-    public int PayloadBytes { get; set; }
+    public abstract int PayloadBytes { get; set; }
+
+    /// <summary>The function URL.</summary>
+    protected abstract Uri Url { get; }
+
+    /// <summary>The function name (telemetry).</summary>
+    protected abstract string FunctionName { get; }
+
+    /// <summary>Creates the HTTP client both sides send with.</summary>
+    /// <param name="response">The JSON payload the function answers with (the request payload: an echo).</param>
+    protected abstract HttpClient CreateHttpClient(byte[] response);
 
     [GlobalSetup]
     public void Setup()
     {
         byte[] json = Encoding.UTF8.GetBytes("{\"data\":\"" + new string('x', PayloadBytes - 11) + "\"}");
         _payload = new BinaryData(json, "application/json");
-        _http = new HttpClient(new CannedFunctionHandler(HttpStatusCode.OK, json, "application/json; charset=utf-8")) { Timeout = Timeout.InfiniteTimeSpan };
-        _function = new CloudFunction(new CloudFunctionsDriver(Url, "resize", new CloudFunctionsOptions { Authentication = CloudFunctionsAuthentication.None }, _http));
+        _http = CreateHttpClient(json);
+        _url = Url;
+        _function = new CloudFunction(new CloudFunctionsDriver(_url, FunctionName, new CloudFunctionsOptions { Authentication = CloudFunctionsAuthentication.None }, _http));
     }
 
     [GlobalCleanup]
@@ -120,7 +129,7 @@ public class CloudFunctionsUnauthenticatedInvokeBenchmarks
     [Benchmark(Baseline = true, Description = "gcf invoke (no credentials): raw HTTP"), BenchmarkCategory("invoke echo")]
     public async Task<int> Raw()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new ReadOnlyMemoryContent(_payload.ToMemory()) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ReadOnlyMemoryContent(_payload.ToMemory()) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -138,6 +147,57 @@ public class CloudFunctionsUnauthenticatedInvokeBenchmarks
         var result = await _function.InvokeAsync(_payload).ConfigureAwait(false);
         return result.Payload.Length;
     }
+}
+
+/// <summary>
+/// The unauthenticated pair over the in-process transport: the cheapest baseline in the suite, so the portable layer's
+/// fixed cost per call (its result object, task and telemetry checks, about 50 ns) shows most. Reported, not gated: the
+/// gated pair is the authenticated call (<see cref="CloudFunctionsInvokeBenchmarks"/>), the way deployed functions are
+/// invoked by default.
+/// </summary>
+[OverheadSuite("Cloud Functions, no credentials", BenchTransport.InProcess, Gated = false)]
+public class CloudFunctionsUnauthenticatedInProcessBenchmarks : CloudFunctionsUnauthenticatedInvokeBenchmarks
+{
+    /// <inheritdoc/>
+    [Params(1024)]
+    public override int PayloadBytes { get; set; }
+
+    /// <inheritdoc/>
+    protected override Uri Url { get; } = new("https://europe-west1-my-project.cloudfunctions.net/resize");
+
+    /// <inheritdoc/>
+    protected override string FunctionName => "resize";
+
+    /// <inheritdoc/>
+    protected override HttpClient CreateHttpClient(byte[] response)
+        => new(new CannedFunctionHandler(HttpStatusCode.OK, response, "application/json; charset=utf-8")) { Timeout = Timeout.InfiniteTimeSpan };
+}
+
+/// <summary>
+/// The unauthenticated pair against functions-framework over loopback: the <c>echo</c> function of eng/emulators/gcf
+/// (<c>POLYCLOUD_TEST_GCF_ECHO</c>, default http://127.0.0.1:8081), on an <see cref="HttpClient"/> over a
+/// <see cref="SocketsHttpHandler"/>. Both sides send no credentials (<c>auth=none</c>) because functions-framework
+/// neither needs nor checks them; the ID-token pair exists only in process (<see cref="CloudFunctionsInvokeBenchmarks"/>).
+/// </summary>
+[OverheadSuite("Cloud Functions, no credentials", BenchTransport.Emulator)]
+public class CloudFunctionsUnauthenticatedLoopbackBenchmarks : CloudFunctionsUnauthenticatedInvokeBenchmarks
+{
+    /// <inheritdoc/>
+    [Params(1024)]
+    public override int PayloadBytes { get; set; }
+
+    /// <inheritdoc/>
+    protected override Uri Url { get; } = new(Environment.GetEnvironmentVariable("POLYCLOUD_TEST_GCF_ECHO") is { Length: > 0 } e ? e : "http://127.0.0.1:8081");
+
+    /// <inheritdoc/>
+    protected override string FunctionName => "echo";
+
+    /// <inheritdoc/>
+    protected override HttpClient CreateHttpClient(byte[] response)
+        => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.None })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
 }
 
 /// <summary>
