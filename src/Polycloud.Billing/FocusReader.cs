@@ -83,14 +83,12 @@ public static class FocusReader
     private static IAsyncEnumerable<FocusRecord> ReadStreamCore(Stream stream, FocusReadOptions options, CancellationToken cancellationToken) =>
         ReadCore(() => stream, ownsStream: false, options, cancellationToken);
 
-    private static FocusReadOptions CloneWithName(FocusReadOptions o, string name) => new()
+    private static FocusReadOptions CloneWithName(FocusReadOptions o, string name)
     {
-        Format = o.Format,
-        FileKind = o.FileKind,
-        AzureDataset = o.AzureDataset,
-        OnInvalidRow = o.OnInvalidRow,
-        SourceName = o.SourceName ?? name,
-    };
+        var copy = o.Clone();
+        copy.SourceName ??= name;
+        return copy;
+    }
 
     private static async IAsyncEnumerable<FocusRecord> ReadCore(Func<Stream> open, bool ownsStream, FocusReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -131,16 +129,16 @@ public static class FocusReader
         var format = DetectFormat(table, options);
         RecordMapper mapper = format switch
         {
-            BillingExportFormat.Focus => new FocusColumnMapper(table),
+            BillingExportFormat.Focus => new FocusColumnMapper(table, options.Columns),
             BillingExportFormat.AwsCurLegacy or BillingExportFormat.AwsCur2 => new AwsCurMapper(table, format),
             BillingExportFormat.AzureCostDetails => new AzureCostMapper(table, IsAmortized(options)),
             BillingExportFormat.GcpBigQuery => new GcpBillingMapper(table),
             _ => throw new InvalidDataException("Unknown export format."),
         };
 
-        if (mapper is FocusColumnMapper focus && table is ParquetRawTable parquet)
+        if (mapper is FocusColumnMapper focus)
         {
-            parquet.Project(focus.UsedColumns);
+            table.Project(focus.UsedColumns);
         }
 
         return mapper;

@@ -135,6 +135,14 @@ public sealed class FocusRecord
     public long SourceRowNumber { get; init; }
 
     /// <summary>
+    /// The FOCUS columns this record was read with: <see cref="FocusColumnSet.All"/> (the default) unless it was read
+    /// with a column projection (<see cref="FocusReadOptions.Columns"/>). A column outside the set was not read, so it
+    /// is null here (or 0 / <see langword="default"/> for the non-nullable cost and charge period properties, and an
+    /// empty <see cref="Tags"/>), whatever the file holds.
+    /// </summary>
+    public FocusColumnSet Columns { get; init; } = FocusColumnSet.All;
+
+    /// <summary>
     /// Tags (labels) as key/value pairs. Keys without a value map to an empty string. Never null; empty when the
     /// row carries no tags.
     /// </summary>

@@ -12,68 +12,74 @@ internal sealed class FocusColumnMapper : RecordMapper
         _resourceId, _resourceName, _resourceType, _serviceCategory, _serviceName, _serviceSubcategory, _skuId, _skuMeter,
         _skuPriceDetails, _skuPriceId, _subAccountId, _subAccountName, _subAccountType, _tags;
 
+    private readonly FocusColumnSet _projection;
+
     // Normalization cache slots of the enumerated columns, resolved once per file.
     private readonly int _nCapacityReservationStatus, _nChargeCategory, _nChargeClass, _nChargeFrequency, _nCommitmentDiscountCategory, _nCommitmentDiscountStatus, _nPricingCategory, _nServiceCategory;
 
-    public FocusColumnMapper(RawTable t)
+    /// <summary>Resolves the column indexes of a FOCUS table once.</summary>
+    /// <param name="t">The table.</param>
+    /// <param name="columns">The FOCUS columns to read; null reads all. The others resolve to -1 and read as null.</param>
+    public FocusColumnMapper(RawTable t, FocusColumnSet? columns = null)
     {
-        _availabilityZone = t.IndexOf("AvailabilityZone");
-        _billedCost = t.IndexOf("BilledCost");
-        _billingAccountId = t.IndexOf("BillingAccountId");
-        _billingAccountName = t.IndexOf("BillingAccountName");
-        _billingAccountType = t.IndexOf("BillingAccountType");
-        _billingCurrency = t.IndexOf("BillingCurrency");
-        _billingPeriodEnd = t.IndexOf("BillingPeriodEnd");
-        _billingPeriodStart = t.IndexOf("BillingPeriodStart");
-        _capacityReservationId = t.IndexOf("CapacityReservationId");
-        _capacityReservationStatus = t.IndexOf("CapacityReservationStatus");
-        _chargeCategory = t.IndexOf("ChargeCategory");
-        _chargeClass = t.IndexOf("ChargeClass");
-        _chargeDescription = t.IndexOf("ChargeDescription");
-        _chargeFrequency = t.IndexOf("ChargeFrequency");
-        _chargePeriodEnd = t.IndexOf("ChargePeriodEnd");
-        _chargePeriodStart = t.IndexOf("ChargePeriodStart");
-        _cdCategory = t.IndexOf("CommitmentDiscountCategory");
-        _cdId = t.IndexOf("CommitmentDiscountId");
-        _cdName = t.IndexOf("CommitmentDiscountName");
-        _cdQuantity = t.IndexOf("CommitmentDiscountQuantity");
-        _cdStatus = t.IndexOf("CommitmentDiscountStatus");
-        _cdType = t.IndexOf("CommitmentDiscountType");
-        _cdUnit = t.IndexOf("CommitmentDiscountUnit");
-        _consumedQuantity = t.IndexOf("ConsumedQuantity");
-        _consumedUnit = t.IndexOf("ConsumedUnit");
-        _contractedCost = t.IndexOf("ContractedCost");
-        _contractedUnitPrice = t.IndexOf("ContractedUnitPrice");
-        _effectiveCost = t.IndexOfAny("EffectiveCost", "AmortizedCost");
-        _invoiceId = t.IndexOf("InvoiceId");
-        _invoiceIssuer = t.IndexOfAny("InvoiceIssuerName", "InvoiceIssuer");
-        _listCost = t.IndexOf("ListCost");
-        _listUnitPrice = t.IndexOf("ListUnitPrice");
-        _pricingCategory = t.IndexOf("PricingCategory");
-        _pricingCurrency = t.IndexOf("PricingCurrency");
-        _pcContractedUnitPrice = t.IndexOf("PricingCurrencyContractedUnitPrice");
-        _pcEffectiveCost = t.IndexOf("PricingCurrencyEffectiveCost");
-        _pcListUnitPrice = t.IndexOf("PricingCurrencyListUnitPrice");
-        _pricingQuantity = t.IndexOf("PricingQuantity");
-        _pricingUnit = t.IndexOf("PricingUnit");
-        _provider = t.IndexOfAny("ProviderName", "Provider");
-        _publisher = t.IndexOfAny("PublisherName", "Publisher");
-        _regionId = t.IndexOfAny("RegionId", "Region");
-        _regionName = t.IndexOf("RegionName");
-        _resourceId = t.IndexOf("ResourceId");
-        _resourceName = t.IndexOf("ResourceName");
-        _resourceType = t.IndexOf("ResourceType");
-        _serviceCategory = t.IndexOf("ServiceCategory");
-        _serviceName = t.IndexOf("ServiceName");
-        _serviceSubcategory = t.IndexOf("ServiceSubcategory");
-        _skuId = t.IndexOf("SkuId");
-        _skuMeter = t.IndexOf("SkuMeter");
-        _skuPriceDetails = t.IndexOf("SkuPriceDetails");
-        _skuPriceId = t.IndexOf("SkuPriceId");
-        _subAccountId = t.IndexOf("SubAccountId");
-        _subAccountName = t.IndexOf("SubAccountName");
-        _subAccountType = t.IndexOf("SubAccountType");
-        _tags = t.IndexOf("Tags");
+        _projection = columns ?? FocusColumnSet.All;
+        _availabilityZone = Col(t, "AvailabilityZone");
+        _billedCost = Col(t, "BilledCost");
+        _billingAccountId = Col(t, "BillingAccountId");
+        _billingAccountName = Col(t, "BillingAccountName");
+        _billingAccountType = Col(t, "BillingAccountType");
+        _billingCurrency = Col(t, "BillingCurrency");
+        _billingPeriodEnd = Col(t, "BillingPeriodEnd");
+        _billingPeriodStart = Col(t, "BillingPeriodStart");
+        _capacityReservationId = Col(t, "CapacityReservationId");
+        _capacityReservationStatus = Col(t, "CapacityReservationStatus");
+        _chargeCategory = Col(t, "ChargeCategory");
+        _chargeClass = Col(t, "ChargeClass");
+        _chargeDescription = Col(t, "ChargeDescription");
+        _chargeFrequency = Col(t, "ChargeFrequency");
+        _chargePeriodEnd = Col(t, "ChargePeriodEnd");
+        _chargePeriodStart = Col(t, "ChargePeriodStart");
+        _cdCategory = Col(t, "CommitmentDiscountCategory");
+        _cdId = Col(t, "CommitmentDiscountId");
+        _cdName = Col(t, "CommitmentDiscountName");
+        _cdQuantity = Col(t, "CommitmentDiscountQuantity");
+        _cdStatus = Col(t, "CommitmentDiscountStatus");
+        _cdType = Col(t, "CommitmentDiscountType");
+        _cdUnit = Col(t, "CommitmentDiscountUnit");
+        _consumedQuantity = Col(t, "ConsumedQuantity");
+        _consumedUnit = Col(t, "ConsumedUnit");
+        _contractedCost = Col(t, "ContractedCost");
+        _contractedUnitPrice = Col(t, "ContractedUnitPrice");
+        _effectiveCost = Col(t, "EffectiveCost", "AmortizedCost");
+        _invoiceId = Col(t, "InvoiceId");
+        _invoiceIssuer = Col(t, "InvoiceIssuerName", "InvoiceIssuer");
+        _listCost = Col(t, "ListCost");
+        _listUnitPrice = Col(t, "ListUnitPrice");
+        _pricingCategory = Col(t, "PricingCategory");
+        _pricingCurrency = Col(t, "PricingCurrency");
+        _pcContractedUnitPrice = Col(t, "PricingCurrencyContractedUnitPrice");
+        _pcEffectiveCost = Col(t, "PricingCurrencyEffectiveCost");
+        _pcListUnitPrice = Col(t, "PricingCurrencyListUnitPrice");
+        _pricingQuantity = Col(t, "PricingQuantity");
+        _pricingUnit = Col(t, "PricingUnit");
+        _provider = Col(t, "ProviderName", "Provider");
+        _publisher = Col(t, "PublisherName", "Publisher");
+        _regionId = Col(t, "RegionId", "Region");
+        _regionName = Col(t, "RegionName");
+        _resourceId = Col(t, "ResourceId");
+        _resourceName = Col(t, "ResourceName");
+        _resourceType = Col(t, "ResourceType");
+        _serviceCategory = Col(t, "ServiceCategory");
+        _serviceName = Col(t, "ServiceName");
+        _serviceSubcategory = Col(t, "ServiceSubcategory");
+        _skuId = Col(t, "SkuId");
+        _skuMeter = Col(t, "SkuMeter");
+        _skuPriceDetails = Col(t, "SkuPriceDetails");
+        _skuPriceId = Col(t, "SkuPriceId");
+        _subAccountId = Col(t, "SubAccountId");
+        _subAccountName = Col(t, "SubAccountName");
+        _subAccountType = Col(t, "SubAccountType");
+        _tags = Col(t, "Tags");
 
         _nCapacityReservationStatus = NormalizeSlot("CapacityReservationStatus");
         _nChargeCategory = NormalizeSlot("ChargeCategory");
@@ -84,23 +90,29 @@ internal sealed class FocusColumnMapper : RecordMapper
         _nPricingCategory = NormalizeSlot("PricingCategory");
         _nServiceCategory = NormalizeSlot("ServiceCategory");
 
-        if (_billedCost < 0)
+        if (t.IndexOf("BilledCost") < 0)
         {
             throw MissingColumn(BillingExportFormat.Focus, "BilledCost");
         }
 
-        if (_chargePeriodStart < 0)
+        if (t.IndexOf("ChargePeriodStart") < 0)
         {
             throw MissingColumn(BillingExportFormat.Focus, "ChargePeriodStart");
         }
 
-        if (_chargePeriodEnd < 0)
+        if (t.IndexOf("ChargePeriodEnd") < 0)
         {
             throw MissingColumn(BillingExportFormat.Focus, "ChargePeriodEnd");
         }
     }
 
-    /// <summary>Columns this mapper reads (for Parquet projection).</summary>
+    /// <summary>Index of the first of <paramref name="names"/> in the table when the projection holds the FOCUS column <paramref name="names"/>[0], else -1.</summary>
+    private int Col(RawTable t, params ReadOnlySpan<string> names) => _projection.Contains(names[0]) ? t.IndexOfAny(names) : -1;
+
+    /// <summary>The FOCUS columns the records carry.</summary>
+    public FocusColumnSet Projection => _projection;
+
+    /// <summary>Columns this mapper reads (for Parquet projection); -1 for a column not read.</summary>
     public IEnumerable<int> UsedColumns => [
         _availabilityZone, _billedCost, _billingAccountId, _billingAccountName, _billingAccountType, _billingCurrency,
         _billingPeriodEnd, _billingPeriodStart, _capacityReservationId, _capacityReservationStatus, _chargeCategory, _chargeClass,
@@ -115,14 +127,15 @@ internal sealed class FocusColumnMapper : RecordMapper
 
     public FocusRecord MapOne(RawTable t)
     {
-        var start = t.GetDateTime(_chargePeriodStart) ?? throw new InvalidDataException($"Row {t.RowNumber}: ChargePeriodStart is null.");
-        var end = t.GetDateTime(_chargePeriodEnd) ?? throw new InvalidDataException($"Row {t.RowNumber}: ChargePeriodEnd is null.");
+        var start = _chargePeriodStart < 0 ? default : t.GetDateTime(_chargePeriodStart) ?? throw new InvalidDataException($"Row {t.RowNumber}: ChargePeriodStart is null.");
+        var end = _chargePeriodEnd < 0 ? default : t.GetDateTime(_chargePeriodEnd) ?? throw new InvalidDataException($"Row {t.RowNumber}: ChargePeriodEnd is null.");
         return new FocusRecord
         {
             SourceFormat = BillingExportFormat.Focus,
             SourceRowNumber = t.RowNumber,
+            Columns = _projection,
             AvailabilityZone = t.String(_availabilityZone),
-            BilledCost = t.GetDecimal(_billedCost) ?? 0m,
+            BilledCost = t.Decimal(_billedCost) ?? 0m,
             BillingAccountId = t.String(_billingAccountId),
             BillingAccountName = t.String(_billingAccountName),
             BillingAccountType = t.String(_billingAccountType),
