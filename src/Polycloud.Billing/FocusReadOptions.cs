@@ -33,7 +33,8 @@ public sealed class FocusReadOptions
     /// </summary>
     /// <remarks>
     /// Use it when only some columns matter, for example the five a cost total by provider, service and day needs:
-    /// reading fewer columns is what makes a CSV read fast.
+    /// reading fewer columns is what makes a CSV read fast. <see cref="CostQuery.ExecuteAsync(string, FocusReadOptions?, CancellationToken)"/>
+    /// and the path overloads of <see cref="CostAnalysis"/> choose the columns themselves.
     /// </remarks>
     public FocusColumnSet? Columns { get; set; }
 

@@ -90,6 +90,14 @@ public static class FocusReader
         return copy;
     }
 
+    /// <summary>A copy of <paramref name="options"/> that reads at least <paramref name="required"/> (plus any columns it already asks for).</summary>
+    internal static FocusReadOptions WithColumns(FocusReadOptions? options, FocusColumnSet required)
+    {
+        var copy = options?.Clone() ?? new FocusReadOptions();
+        copy.Columns = copy.Columns is { } asked ? asked.Union(required) : required;
+        return copy;
+    }
+
     private static async IAsyncEnumerable<FocusRecord> ReadCore(Func<Stream> open, bool ownsStream, FocusReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var opened = await OpenAsync(open(), ownsStream, options, cancellationToken).ConfigureAwait(false);

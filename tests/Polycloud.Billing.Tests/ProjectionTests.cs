@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Polycloud.Billing.Validation;
 
 namespace Polycloud.Billing.Tests;
 
-/// <summary>Column projection (<see cref="FocusReadOptions.Columns"/>).</summary>
+/// <summary>Column projection (<see cref="FocusReadOptions.Columns"/>) and the query layer's use of it.</summary>
 public sealed class ProjectionTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -116,6 +117,77 @@ public sealed class ProjectionTests
         Assert.Equal(FocusColumns.All.Count, FocusColumnSet.All.Count);
         Assert.Same(FocusColumnSet.All, FocusColumnSet.Of(FocusColumns.All.Select(c => c.Name)));
         Assert.True(new FocusRecord().Columns.IsAll);
+    }
+
+    [Fact]
+    public void A_query_knows_the_columns_it_reads()
+    {
+        Assert.Equal(QueryColumns, new CostQuery().GroupBy(CostDimension.Provider, CostDimension.Service).Per(CostGranularity.Day).RequiredColumns);
+        Assert.Equal(FocusColumnSet.Of("BillingCurrency", "BilledCost", "RegionId", "Tags"),
+            new CostQuery().GroupBy(CostDimension.Region, CostDimension.Tag("team")).Measure(CostMetric.BilledCost).RequiredColumns);
+        Assert.Equal(FocusColumnSet.Of("BillingCurrency", "EffectiveCost", "ChargePeriodStart", "SubAccountId"),
+            new CostQuery().Between(DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow).Where(r => r.SubAccountId != null, FocusColumnSet.Of("SubAccountId")).RequiredColumns);
+        Assert.True(new CostQuery().Where(r => r.SubAccountId != null).RequiredColumns.IsAll);
+        Assert.True(new CostQuery().GroupBy(CostDimension.Custom("x", r => r.SkuId)).RequiredColumns.IsAll);
+        Assert.Equal(FocusColumnSet.Of("BillingCurrency", "EffectiveCost", "SkuId"),
+            new CostQuery().GroupBy(CostDimension.Custom("x", r => r.SkuId, FocusColumnSet.Of("SkuId"))).RequiredColumns);
+    }
+
+    [Fact]
+    public async Task Queries_and_analyses_over_a_path_read_fewer_columns_and_give_the_full_read_results()
+    {
+        var path = TestData.FocusSample;
+        IAsyncEnumerable<FocusRecord> Full() => FocusReader.ReadAsync(path, cancellationToken: Ct);
+
+        var query = new CostQuery().GroupBy(CostDimension.Provider, CostDimension.Service).Per(CostGranularity.Day);
+        Assert.Equal((await query.ExecuteAsync(Full(), Ct)).ToJson(), (await query.ExecuteAsync(path, cancellationToken: Ct)).ToJson());
+        var tagQuery = new CostQuery().GroupBy(CostDimension.Tag("environment"), CostDimension.SubAccount).Per(CostGranularity.Month).Measure(CostMetric.ListCost);
+        Assert.Equal((await tagQuery.ExecuteAsync(Full(), Ct)).ToJson(), (await tagQuery.ExecuteAsync(path, cancellationToken: Ct)).ToJson());
+
+        Assert.Equal((await CostAnalysis.AllocateByTagAsync(Full(), "environment", CostMetric.BilledCost, Ct)).ToJson(),
+            (await CostAnalysis.AllocateByTagAsync(path, "environment", CostMetric.BilledCost, cancellationToken: Ct)).ToJson());
+        Assert.Equal((await CostAnalysis.DataTransferAsync(Full(), Ct)).ToJson(), (await CostAnalysis.DataTransferAsync(path, cancellationToken: Ct)).ToJson());
+        Assert.Equal((await CostAnalysis.CommitmentUtilizationAsync(Full(), Ct)).ToJson(), (await CostAnalysis.CommitmentUtilizationAsync(path, cancellationToken: Ct)).ToJson());
+        Assert.Equal((await CostAnalysis.EffectiveUnitPricesAsync(Full(), Ct)).ToJson(), (await CostAnalysis.EffectiveUnitPricesAsync(path, cancellationToken: Ct)).ToJson());
+        Assert.Equal((await CostAnalysis.MonthOverMonthAsync(Full(), CostDimension.ServiceCategory, cancellationToken: Ct)).ToJson(),
+            (await CostAnalysis.MonthOverMonthAsync(path, CostDimension.ServiceCategory, cancellationToken: Ct)).ToJson());
+        Assert.Equal((await CostAnalysis.DetectAnomaliesAsync(Full(), cancellationToken: Ct)).ToJson(), (await CostAnalysis.DetectAnomaliesAsync(path, cancellationToken: Ct)).ToJson());
+        Assert.Equal((await CostAnalysis.ForecastToPeriodEndAsync(Full(), cancellationToken: Ct)).ToJson(), (await CostAnalysis.ForecastToPeriodEndAsync(path, cancellationToken: Ct)).ToJson());
+
+        // The commitment examples exercise the commitment and unit price analyses with non-empty results.
+        foreach (var file in TestData.SpecExampleFiles)
+        {
+            var options = new FocusReadOptions { OnInvalidRow = _ => { } };
+            Assert.Equal((await CostAnalysis.CommitmentUtilizationAsync(FocusReader.ReadAsync(file, options, Ct), Ct)).ToJson(),
+                (await CostAnalysis.CommitmentUtilizationAsync(file, options, Ct)).ToJson());
+        }
+    }
+
+    [Fact]
+    public async Task Records_read_without_a_needed_column_are_rejected_not_summed_as_nulls()
+    {
+        var onlyCost = new FocusReadOptions { Columns = FocusColumnSet.Of("EffectiveCost", "BillingCurrency") };
+        IAsyncEnumerable<FocusRecord> Projected() => FocusReader.ReadAsync(TestData.FocusSample, onlyCost, Ct);
+
+        var query = await Assert.ThrowsAsync<CloudException>(() => new CostQuery().GroupBy(CostDimension.Provider).ExecuteAsync(Projected(), Ct));
+        Assert.Equal(CloudErrorCode.InvalidArgument, query.ErrorCode);
+        Assert.Equal("records", query.Data["ArgumentName"]);
+        Assert.Contains("ProviderName", query.Message, StringComparison.Ordinal);
+
+        // The same records are fine for a query that only needs what they carry.
+        var total = await new CostQuery().ExecuteAsync(Projected(), Ct);
+        Assert.Equal(TestData.Cents(TestData.SumColumn(TestData.FocusSample, "EffectiveCost")), TestData.Cents(total.Total));
+
+        var transfer = await Assert.ThrowsAsync<CloudException>(() => CostAnalysis.DataTransferAsync(Projected(), Ct));
+        Assert.Equal("records", transfer.Data["ArgumentName"]);
+        var tags = await Assert.ThrowsAsync<CloudException>(() => CostAnalysis.AllocateByTagAsync(Projected(), "team", cancellationToken: Ct));
+        Assert.Contains("Tags", tags.Message, StringComparison.Ordinal);
+
+        using var sink = new MemoryStream();
+        var write = await Assert.ThrowsAsync<CloudException>(() => FocusWriter.WriteCsvAsync(Projected(), sink, Ct));
+        Assert.Equal(CloudErrorCode.InvalidArgument, write.ErrorCode);
+        var validate = await Assert.ThrowsAsync<CloudException>(() => FocusValidator.ValidateAsync(Projected(), cancellationToken: Ct));
+        Assert.Equal(CloudErrorCode.InvalidArgument, validate.ErrorCode);
     }
 
     private static void AssertProjection(IReadOnlyList<FocusRecord> full, IReadOnlyList<FocusRecord> projected, FocusColumnSet set)
