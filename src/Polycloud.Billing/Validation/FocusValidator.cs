@@ -92,7 +92,7 @@ public static class FocusValidator
         }
 
         var readOptions = new FocusReadOptions { SourceName = source };
-        var opened = await FocusReader.OpenAsync(stream, ownsStream: false, readOptions, ct).ConfigureAwait(false);
+        var opened = await FocusReader.OpenAsync(stream, ownsStream: false, readOptions, ct, localFile: source is not null).ConfigureAwait(false);
         await using (opened.Table.ConfigureAwait(false))
         {
             var table = opened.Table;
