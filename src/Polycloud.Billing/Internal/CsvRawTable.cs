@@ -155,11 +155,11 @@ internal sealed class CsvRawTable : RawTable
 
     public override string? GetRawText(int column) => column < _colCount ? Cached(column, _reader.Current[column].Span) : null;
 
-    public override bool IsNull(int column) => ValueParser.IsNull(Span(column).Trim());
+    public override bool IsNull(int column) => ValueParser.IsNull(ValueParser.Trim(Span(column)));
 
     public override string? GetString(int column)
     {
-        var span = Span(column).Trim();
+        var span = ValueParser.Trim(Span(column));
         if (ValueParser.IsNull(span))
         {
             return null;
@@ -223,7 +223,7 @@ internal sealed class CsvRawTable : RawTable
 
     public override DateTimeOffset? GetDateTime(int column)
     {
-        var span = Span(column).Trim();
+        var span = ValueParser.Trim(Span(column));
         if (ValueParser.IsNull(span))
         {
             return null;
