@@ -24,8 +24,48 @@ public sealed class ProjectionTests
         var set = FocusColumnSet.Of(column);
         var full = await TestData.ReadAllAsync(TestData.FocusSample);
         var projected = await TestData.ReadAllAsync(TestData.FocusSample, new FocusReadOptions { Columns = set });
-
         AssertProjection(full, projected, set);
+
+        // The sample is FOCUS 1.0: also a FOCUS 1.2 file where every one of the 57 columns holds a distinct value.
+        var path = Path.Combine(Path.GetTempPath(), $"focus-all-columns-{Guid.NewGuid():N}.csv");
+        try
+        {
+            await using (var file = File.Create(path))
+            {
+                await FocusWriter.WriteCsvAsync(EveryColumnRecords(20).ToAsyncEnumerable(), file, Ct);
+            }
+
+            full = await TestData.ReadAllAsync(path);
+            Assert.All(full, r => Assert.All(FocusColumns.All, c => Assert.NotNull(c.Value(r))));
+            AssertProjection(full, await TestData.ReadAllAsync(path, new FocusReadOptions { Columns = set }), set);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Records with a distinct, non-null value in every FOCUS column.</summary>
+    private static IEnumerable<FocusRecord> EveryColumnRecords(int count)
+    {
+        for (int i = 1; i <= count; i++)
+        {
+            var record = new FocusRecord();
+            var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(i);
+            foreach (var column in FocusColumns.All)
+            {
+                object value = column.Type switch
+                {
+                    FocusDataType.Number => i + (column.Name.Length / 100m),
+                    FocusDataType.Timestamp => start.AddMinutes(column.Name.Length),
+                    FocusDataType.Json => $"{{\"{column.Name}\":\"{i}\"}}",
+                    _ => $"{column.Name}-{i}",
+                };
+                typeof(FocusRecord).GetProperty(column.Name == "Tags" ? "TagsJson" : column.Name)!.SetValue(record, value);
+            }
+
+            yield return record;
+        }
     }
 
     [Theory]
@@ -100,6 +140,12 @@ public sealed class ProjectionTests
         Assert.Equal(CloudErrorCode.InvalidArgument, Assert.Throws<CloudException>(() => FocusColumnSet.Of("Provider")).ErrorCode);
         Assert.Equal(CloudErrorCode.InvalidArgument, Assert.Throws<CloudException>(() => FocusColumnSet.Of("")).ErrorCode);
         Assert.Equal(CloudErrorCode.InvalidArgument, Assert.Throws<CloudException>(() => QueryColumns.Union("x_Custom")).ErrorCode);
+    }
+
+    [Fact]
+    public void Every_focus_column_can_be_read_alone()
+    {
+        Assert.Equal(FocusColumns.All.Select(c => c.Name), Internal.FocusColumnMapper.ProjectableColumns);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ internal sealed class FocusColumnMapper : RecordMapper
         _skuPriceDetails, _skuPriceId, _subAccountId, _subAccountName, _subAccountType, _tags;
 
     private readonly FocusColumnSet _projection;
+    private readonly Action<FocusColumnMapper, RawTable, FocusRecord>[]? _steps;
 
     // Normalization cache slots of the enumerated columns, resolved once per file.
     private readonly int _nCapacityReservationStatus, _nChargeCategory, _nChargeClass, _nChargeFrequency, _nCommitmentDiscountCategory, _nCommitmentDiscountStatus, _nPricingCategory, _nServiceCategory;
@@ -23,6 +24,7 @@ internal sealed class FocusColumnMapper : RecordMapper
     public FocusColumnMapper(RawTable t, FocusColumnSet? columns = null)
     {
         _projection = columns ?? FocusColumnSet.All;
+        _steps = _projection.IsAll ? null : [.. Steps.Where(s => _projection.Contains(s.Column)).Select(s => s.Read)];
         _availabilityZone = Col(t, "AvailabilityZone");
         _billedCost = Col(t, "BilledCost");
         _billingAccountId = Col(t, "BillingAccountId");
@@ -123,9 +125,89 @@ internal sealed class FocusColumnMapper : RecordMapper
         _resourceId, _resourceName, _resourceType, _serviceCategory, _serviceName, _serviceSubcategory, _skuId, _skuMeter,
         _skuPriceDetails, _skuPriceId, _subAccountId, _subAccountName, _subAccountType, _tags];
 
+    /// <summary>How to read each FOCUS column into a record, for reads of only some columns (<see cref="FocusReadOptions.Columns"/>).</summary>
+    private static readonly (string Column, Action<FocusColumnMapper, RawTable, FocusRecord> Read)[] Steps =
+    [
+        ("AvailabilityZone", static (m, t, r) => r._availabilityZone = t.String(m._availabilityZone)),
+        ("BilledCost", static (m, t, r) => r._billedCost = t.Decimal(m._billedCost) ?? 0m),
+        ("BillingAccountId", static (m, t, r) => r._billingAccountId = t.String(m._billingAccountId)),
+        ("BillingAccountName", static (m, t, r) => r._billingAccountName = t.String(m._billingAccountName)),
+        ("BillingAccountType", static (m, t, r) => r._billingAccountType = t.String(m._billingAccountType)),
+        ("BillingCurrency", static (m, t, r) => r._billingCurrency = t.String(m._billingCurrency)),
+        ("BillingPeriodEnd", static (m, t, r) => r._billingPeriodEnd = t.DateTime(m._billingPeriodEnd)),
+        ("BillingPeriodStart", static (m, t, r) => r._billingPeriodStart = t.DateTime(m._billingPeriodStart)),
+        ("CapacityReservationId", static (m, t, r) => r._capacityReservationId = t.String(m._capacityReservationId)),
+        ("CapacityReservationStatus", static (m, t, r) => r._capacityReservationStatus = m.Normalize(m._nCapacityReservationStatus, "CapacityReservationStatus", t.String(m._capacityReservationStatus))),
+        ("ChargeCategory", static (m, t, r) => r._chargeCategory = m.Normalize(m._nChargeCategory, "ChargeCategory", t.String(m._chargeCategory))),
+        ("ChargeClass", static (m, t, r) => r._chargeClass = m.Normalize(m._nChargeClass, "ChargeClass", t.String(m._chargeClass))),
+        ("ChargeDescription", static (m, t, r) => r._chargeDescription = t.String(m._chargeDescription)),
+        ("ChargeFrequency", static (m, t, r) => r._chargeFrequency = m.Normalize(m._nChargeFrequency, "ChargeFrequency", t.String(m._chargeFrequency))),
+        ("ChargePeriodEnd", static (m, t, r) => r._chargePeriodEnd = t.GetDateTime(m._chargePeriodEnd) ?? throw new InvalidDataException($"Row {t.RowNumber}: ChargePeriodEnd is null.")),
+        ("ChargePeriodStart", static (m, t, r) => r._chargePeriodStart = t.GetDateTime(m._chargePeriodStart) ?? throw new InvalidDataException($"Row {t.RowNumber}: ChargePeriodStart is null.")),
+        ("CommitmentDiscountCategory", static (m, t, r) => r._commitmentDiscountCategory = m.Normalize(m._nCommitmentDiscountCategory, "CommitmentDiscountCategory", t.String(m._cdCategory))),
+        ("CommitmentDiscountId", static (m, t, r) => r._commitmentDiscountId = t.String(m._cdId)),
+        ("CommitmentDiscountName", static (m, t, r) => r._commitmentDiscountName = t.String(m._cdName)),
+        ("CommitmentDiscountQuantity", static (m, t, r) => r._commitmentDiscountQuantity = t.Decimal(m._cdQuantity)),
+        ("CommitmentDiscountStatus", static (m, t, r) => r._commitmentDiscountStatus = m.Normalize(m._nCommitmentDiscountStatus, "CommitmentDiscountStatus", t.String(m._cdStatus))),
+        ("CommitmentDiscountType", static (m, t, r) => r._commitmentDiscountType = t.String(m._cdType)),
+        ("CommitmentDiscountUnit", static (m, t, r) => r._commitmentDiscountUnit = t.String(m._cdUnit)),
+        ("ConsumedQuantity", static (m, t, r) => r._consumedQuantity = t.Decimal(m._consumedQuantity)),
+        ("ConsumedUnit", static (m, t, r) => r._consumedUnit = t.String(m._consumedUnit)),
+        ("ContractedCost", static (m, t, r) => r._contractedCost = t.Decimal(m._contractedCost)),
+        ("ContractedUnitPrice", static (m, t, r) => r._contractedUnitPrice = t.Decimal(m._contractedUnitPrice)),
+        ("EffectiveCost", static (m, t, r) => r._effectiveCost = t.Decimal(m._effectiveCost) ?? 0m),
+        ("InvoiceId", static (m, t, r) => r._invoiceId = t.String(m._invoiceId)),
+        ("InvoiceIssuerName", static (m, t, r) => r._invoiceIssuerName = t.String(m._invoiceIssuer)),
+        ("ListCost", static (m, t, r) => r._listCost = t.Decimal(m._listCost)),
+        ("ListUnitPrice", static (m, t, r) => r._listUnitPrice = t.Decimal(m._listUnitPrice)),
+        ("PricingCategory", static (m, t, r) => r._pricingCategory = m.Normalize(m._nPricingCategory, "PricingCategory", t.String(m._pricingCategory))),
+        ("PricingCurrency", static (m, t, r) => r._pricingCurrency = t.String(m._pricingCurrency)),
+        ("PricingCurrencyContractedUnitPrice", static (m, t, r) => r._pricingCurrencyContractedUnitPrice = t.Decimal(m._pcContractedUnitPrice)),
+        ("PricingCurrencyEffectiveCost", static (m, t, r) => r._pricingCurrencyEffectiveCost = t.Decimal(m._pcEffectiveCost)),
+        ("PricingCurrencyListUnitPrice", static (m, t, r) => r._pricingCurrencyListUnitPrice = t.Decimal(m._pcListUnitPrice)),
+        ("PricingQuantity", static (m, t, r) => r._pricingQuantity = t.Decimal(m._pricingQuantity)),
+        ("PricingUnit", static (m, t, r) => r._pricingUnit = t.String(m._pricingUnit)),
+        ("ProviderName", static (m, t, r) => r._providerName = t.String(m._provider)),
+        ("PublisherName", static (m, t, r) => r._publisherName = t.String(m._publisher)),
+        ("RegionId", static (m, t, r) => r._regionId = t.String(m._regionId)),
+        ("RegionName", static (m, t, r) => r._regionName = t.String(m._regionName)),
+        ("ResourceId", static (m, t, r) => r._resourceId = t.String(m._resourceId)),
+        ("ResourceName", static (m, t, r) => r._resourceName = t.String(m._resourceName)),
+        ("ResourceType", static (m, t, r) => r._resourceType = t.String(m._resourceType)),
+        ("ServiceCategory", static (m, t, r) => r._serviceCategory = m.Normalize(m._nServiceCategory, "ServiceCategory", t.String(m._serviceCategory))),
+        ("ServiceName", static (m, t, r) => r._serviceName = t.String(m._serviceName)),
+        ("ServiceSubcategory", static (m, t, r) => r._serviceSubcategory = t.String(m._serviceSubcategory)),
+        ("SkuId", static (m, t, r) => r._skuId = t.String(m._skuId)),
+        ("SkuMeter", static (m, t, r) => r._skuMeter = t.String(m._skuMeter)),
+        ("SkuPriceDetails", static (m, t, r) => r._skuPriceDetails = t.String(m._skuPriceDetails)),
+        ("SkuPriceId", static (m, t, r) => r._skuPriceId = t.String(m._skuPriceId)),
+        ("SubAccountId", static (m, t, r) => r._subAccountId = t.String(m._subAccountId)),
+        ("SubAccountName", static (m, t, r) => r._subAccountName = t.String(m._subAccountName)),
+        ("SubAccountType", static (m, t, r) => r._subAccountType = t.String(m._subAccountType)),
+        ("Tags", static (m, t, r) => r._tagsJson = m._tags < 0 || t.IsNull(m._tags) ? null : t.GetRawText(m._tags)),
+    ];
+
+    /// <summary>The FOCUS columns <see cref="Steps"/> can read (all of them; checked by the tests).</summary>
+    internal static IEnumerable<string> ProjectableColumns => Steps.Select(s => s.Column);
+
     public override void Map(RawTable t, List<FocusRecord> output) => output.Add(MapOne(t));
 
-    public FocusRecord MapOne(RawTable t)
+    public FocusRecord MapOne(RawTable t) => _steps is null ? MapAll(t) : MapSome(t, _steps);
+
+    /// <summary>Some columns: only their fields are set; the others keep their defaults (null, 0, default).</summary>
+    private FocusRecord MapSome(RawTable t, Action<FocusColumnMapper, RawTable, FocusRecord>[] steps)
+    {
+        var record = new FocusRecord { SourceFormat = BillingExportFormat.Focus, SourceRowNumber = t.RowNumber, Columns = _projection };
+        foreach (var step in steps)
+        {
+            step(this, t, record);
+        }
+
+        return record;
+    }
+
+    /// <summary>Every column: one object initializer.</summary>
+    private FocusRecord MapAll(RawTable t)
     {
         var start = _chargePeriodStart < 0 ? default : t.GetDateTime(_chargePeriodStart) ?? throw new InvalidDataException($"Row {t.RowNumber}: ChargePeriodStart is null.");
         var end = _chargePeriodEnd < 0 ? default : t.GetDateTime(_chargePeriodEnd) ?? throw new InvalidDataException($"Row {t.RowNumber}: ChargePeriodEnd is null.");
