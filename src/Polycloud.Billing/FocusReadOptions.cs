@@ -34,7 +34,8 @@ public sealed class FocusReadOptions
     /// <remarks>
     /// Use it when only some columns matter, for example the five a cost total by provider, service and day needs:
     /// reading fewer columns is what makes a CSV read fast. <see cref="CostQuery.ExecuteAsync(string, FocusReadOptions?, CancellationToken)"/>
-    /// and the path overloads of <see cref="CostAnalysis"/> choose the columns themselves.
+    /// and the path overloads of <see cref="CostAnalysis"/> choose the columns themselves. A value in a column that
+    /// is not read is not checked either, so <see cref="OnInvalidRow"/> is not called for it.
     /// </remarks>
     public FocusColumnSet? Columns { get; set; }
 
