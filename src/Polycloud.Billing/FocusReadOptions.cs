@@ -20,6 +20,26 @@ public sealed class FocusReadOptions
 
     /// <summary>Name of the source, used in error messages and to recognise amortized Azure files when reading a stream.</summary>
     public string? SourceName { get; set; }
+
+    /// <summary>
+    /// The FOCUS columns to read (column projection); null (the default) reads every column. For a FOCUS dataset
+    /// (CSV, JSON lines or Parquet) the reader then unescapes, parses and stores only these columns: the others are
+    /// null on the record (<see cref="FocusRecord.Tags"/> is empty; <see cref="FocusRecord.BilledCost"/> and
+    /// <see cref="FocusRecord.EffectiveCost"/> are 0 and <see cref="FocusRecord.ChargePeriodStart"/> /
+    /// <see cref="FocusRecord.ChargePeriodEnd"/> are <see langword="default"/>, as they are not nullable), and
+    /// <see cref="FocusRecord.Columns"/> is this set. Native AWS, Azure and Google Cloud exports derive FOCUS columns
+    /// from several native columns, so they are read in full whatever this says (<see cref="FocusRecord.Columns"/> is
+    /// then <see cref="FocusColumnSet.All"/>).
+    /// </summary>
+    /// <remarks>
+    /// Use it when only some columns matter, for example the five a cost total by provider, service and day needs:
+    /// reading fewer columns is what makes a CSV read fast. <see cref="CostQuery.ExecuteAsync(string, FocusReadOptions?, CancellationToken)"/>
+    /// and the path overloads of <see cref="CostAnalysis"/> choose the columns themselves. A value in a column that
+    /// is not read is not checked either, so <see cref="OnInvalidRow"/> is not called for it.
+    /// </remarks>
+    public FocusColumnSet? Columns { get; set; }
+
+    internal FocusReadOptions Clone() => (FocusReadOptions)MemberwiseClone();
 }
 
 /// <summary>What <see cref="FocusReader.DetectAsync(string, CancellationToken)"/> found out about a file.</summary>

@@ -53,7 +53,7 @@ public static class FocusReader
     {
         ValidatePath(path);
         var options = new FocusReadOptions { SourceName = path };
-        var opened = await OpenAsync(File.OpenRead(path), ownsStream: true, options, cancellationToken).ConfigureAwait(false);
+        var opened = await OpenAsync(File.OpenRead(path), ownsStream: true, options, cancellationToken, localFile: true).ConfigureAwait(false);
         await using (opened.Table.ConfigureAwait(false))
         {
             return new BillingExportInfo(DetectFormat(opened.Table, options), opened.Kind, opened.Compressed, [.. opened.Table.Columns]);
@@ -83,24 +83,44 @@ public static class FocusReader
     private static IAsyncEnumerable<FocusRecord> ReadStreamCore(Stream stream, FocusReadOptions options, CancellationToken cancellationToken) =>
         ReadCore(() => stream, ownsStream: false, options, cancellationToken);
 
-    private static FocusReadOptions CloneWithName(FocusReadOptions o, string name) => new()
+    private static FocusReadOptions CloneWithName(FocusReadOptions o, string name)
     {
-        Format = o.Format,
-        FileKind = o.FileKind,
-        AzureDataset = o.AzureDataset,
-        OnInvalidRow = o.OnInvalidRow,
-        SourceName = o.SourceName ?? name,
-    };
+        var copy = o.Clone();
+        copy.SourceName ??= name;
+        return copy;
+    }
+
+    /// <summary>A copy of <paramref name="options"/> that reads at least <paramref name="required"/> (plus any columns it already asks for).</summary>
+    internal static FocusReadOptions WithColumns(FocusReadOptions? options, FocusColumnSet required)
+    {
+        var copy = options?.Clone() ?? new FocusReadOptions();
+        copy.Columns = copy.Columns is { } asked ? asked.Union(required) : required;
+        return copy;
+    }
 
     private static async IAsyncEnumerable<FocusRecord> ReadCore(Func<Stream> open, bool ownsStream, FocusReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var opened = await OpenAsync(open(), ownsStream, options, cancellationToken).ConfigureAwait(false);
+        // A file the reader opened itself (ownsStream) may also be read synchronously; a caller's stream only asynchronously.
+        var opened = await OpenAsync(open(), ownsStream, options, cancellationToken, localFile: ownsStream).ConfigureAwait(false);
         await using (opened.Table.ConfigureAwait(false))
         {
             var mapper = CreateMapper(opened.Table, options);
+            if (mapper is FocusColumnMapper focus && options.OnInvalidRow is null)
+            {
+                // One record per row: no intermediate list.
+                while (await opened.Table.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return focus.MapOne(opened.Table);
+                }
+
+                yield break;
+            }
+
             var buffer = new List<FocusRecord>(4);
             while (await opened.Table.MoveNextAsync(cancellationToken).ConfigureAwait(false))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 buffer.Clear();
                 if (options.OnInvalidRow is null)
                 {
@@ -131,16 +151,16 @@ public static class FocusReader
         var format = DetectFormat(table, options);
         RecordMapper mapper = format switch
         {
-            BillingExportFormat.Focus => new FocusColumnMapper(table),
+            BillingExportFormat.Focus => new FocusColumnMapper(table, options.Columns),
             BillingExportFormat.AwsCurLegacy or BillingExportFormat.AwsCur2 => new AwsCurMapper(table, format),
             BillingExportFormat.AzureCostDetails => new AzureCostMapper(table, IsAmortized(options)),
             BillingExportFormat.GcpBigQuery => new GcpBillingMapper(table),
             _ => throw new InvalidDataException("Unknown export format."),
         };
 
-        if (mapper is FocusColumnMapper focus && table is ParquetRawTable parquet)
+        if (mapper is FocusColumnMapper focus)
         {
-            parquet.Project(focus.UsedColumns);
+            table.Project(focus.UsedColumns);
         }
 
         return mapper;
@@ -187,7 +207,16 @@ public static class FocusReader
 
     internal sealed record OpenedTable(RawTable Table, BillingFileKind Kind, bool Compressed);
 
-    internal static async Task<OpenedTable> OpenAsync(Stream stream, bool ownsStream, FocusReadOptions options, CancellationToken cancellationToken)
+    /// <summary>Detects the container and opens the table.</summary>
+    /// <param name="stream">The source.</param>
+    /// <param name="ownsStream">Dispose the source with the table.</param>
+    /// <param name="options">Read options.</param>
+    /// <param name="cancellationToken">Cancels the open.</param>
+    /// <param name="localFile">
+    /// The source is a local file that may also be read synchronously: CSV is then parsed synchronously over an
+    /// asynchronously filled read-ahead buffer (<see cref="CsvRawTable"/>). Other streams are only read asynchronously.
+    /// </param>
+    internal static async Task<OpenedTable> OpenAsync(Stream stream, bool ownsStream, FocusReadOptions options, CancellationToken cancellationToken, bool localFile = false)
     {
         var peek = new PeekableStream(stream, ownsStream);
         var head = await peek.PeekAsync(4, cancellationToken).ConfigureAwait(false);
@@ -226,7 +255,7 @@ public static class FocusReader
         {
             BillingFileKind.Parquet => await OpenParquetAsync(stream, content, compressed, ownsStream, cancellationToken).ConfigureAwait(false),
             BillingFileKind.JsonLines => await JsonLinesRawTable.OpenAsync(content, GcpBillingMapper.KnownColumns, cancellationToken).ConfigureAwait(false),
-            _ => await CsvRawTable.OpenAsync(content, ownsStream: true, cancellationToken).ConfigureAwait(false),
+            _ => await CsvRawTable.OpenAsync(content, ownsStream: true, readAhead: localFile, cancellationToken).ConfigureAwait(false),
         };
         return new OpenedTable(table, kind, compressed);
     }

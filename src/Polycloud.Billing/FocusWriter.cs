@@ -19,7 +19,7 @@ public sealed class FocusParquetOptions
 public static class FocusWriter
 {
     /// <summary>Writes the records as FOCUS CSV (all 1.2 columns, ISO 8601 UTC timestamps, empty cells for nulls).</summary>
-    /// <param name="records">Records to write.</param>
+    /// <param name="records">Records to write, read with every column (not with <see cref="FocusReadOptions.Columns"/>).</param>
     /// <param name="destination">Writable stream; left open.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The number of rows written.</returns>
@@ -34,8 +34,11 @@ public static class FocusWriter
             long count = 0;
             using (var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(text))
             {
+                var guard = new Internal.ColumnGuard(FocusColumnSet.All, nameof(records), "FocusWriter (it writes every FOCUS column)");
                 await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
+                    guard.Check(record);
+
                     // Rows are formatted into Sep's buffer synchronously; cancellation is observed per record by the loop.
                     using (var row = writer.NewRow(CancellationToken.None))
                     {
@@ -55,7 +58,7 @@ public static class FocusWriter
     }
 
     /// <summary>Writes the records as a FOCUS Parquet file: strings, <c>decimal(38,18)</c> money and UTC timestamps.</summary>
-    /// <param name="records">Records to write.</param>
+    /// <param name="records">Records to write, read with every column (not with <see cref="FocusReadOptions.Columns"/>).</param>
     /// <param name="destination">Writable, seekable stream; left open.</param>
     /// <param name="options">Row group size and compression.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
@@ -81,8 +84,10 @@ public static class FocusWriter
         long count = 0;
         await using var writer = await ParquetWriter.CreateAsync(schema, destination, new ParquetOptions { CompressionMethod = options.Compression }, append: false, cancellationToken).ConfigureAwait(false);
         var batch = new List<FocusRecord>(Math.Min(options.RowGroupSize, 1 << 16));
+        var guard = new Internal.ColumnGuard(FocusColumnSet.All, nameof(records), "FocusWriter (it writes every FOCUS column)");
         await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            guard.Check(record);
             batch.Add(record);
             if (batch.Count == options.RowGroupSize)
             {

@@ -31,6 +31,55 @@ public sealed class ConservationTests
         Assert.Equal(TestData.Cents(expected), TestData.Cents(rows.Sum(r => r.BilledCost)));
     }
 
+    public static TheoryData<string> AllSamples => new(
+        new[] { TestData.FocusSample, TestData.AwsCurLegacy, TestData.AwsCur2, TestData.AzureEa, TestData.GcpJson, TestData.GcpCsv }
+            .Concat(TestData.SpecExampleFiles)
+            .Select(f => Path.GetRelativePath(TestData.Dir, f)));
+
+    /// <summary>
+    /// Queries over a file path read only the columns they need (column projection); their totals still equal the
+    /// native cost column to the cent, with and without a daily bucket (which also reads ChargePeriodStart).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllSamples))]
+    public async Task Projected_query_path_totals_equal_the_native_cost(string relativePath)
+    {
+        var path = Path.Combine(TestData.Dir, relativePath);
+        var queries = new[]
+        {
+            new CostQuery().GroupBy(CostDimension.Provider, CostDimension.Region).Measure(CostMetric.BilledCost),
+            new CostQuery().GroupBy(CostDimension.Provider, CostDimension.Service).Per(CostGranularity.Day).Measure(CostMetric.BilledCost),
+        };
+        foreach (var query in queries)
+        {
+            var skipped = new List<FocusReadError>();
+            var table = await query.ExecuteAsync(path, new FocusReadOptions { OnInvalidRow = skipped.Add }, TestContext.Current.CancellationToken);
+            Assert.Equal(TestData.Cents(NativeBilledCost(path, [.. skipped.Select(e => e.RowNumber)])), TestData.Cents(table.Total));
+        }
+    }
+
+    /// <summary>The native cost of a sample by an independent parser, leaving out the given 1-based data rows.</summary>
+    private static decimal NativeBilledCost(string path, HashSet<long> skippedRows)
+    {
+        if (path == TestData.AwsCurLegacy || path == TestData.AwsCur2 || path == TestData.AzureEa)
+        {
+            Assert.Empty(skippedRows);
+            var column = path == TestData.AwsCurLegacy ? "lineItem/UnblendedCost" : path == TestData.AwsCur2 ? "line_item_unblended_cost" : "CostInBillingCurrency";
+            return TestData.SumColumn(path, column);
+        }
+
+        if (path == TestData.GcpJson || path == TestData.GcpCsv)
+        {
+            Assert.Empty(skippedRows);
+            return TestData.SumColumn(TestData.GcpCsv, "cost") + TestData.ReadCsv(TestData.GcpCsv)
+                .SelectMany(r => System.Text.Json.JsonDocument.Parse(r["credits"]).RootElement.EnumerateArray())
+                .Sum(c => c.GetProperty("amount").GetDecimal());
+        }
+
+        long n = 0;
+        return TestData.SumColumn(path, "BilledCost", _ => !skippedRows.Contains(++n), money: true);
+    }
+
     [Fact]
     public async Task Aws_legacy_cur_unblended_cost()
     {

@@ -276,6 +276,136 @@ public sealed class ReaderTests
         Assert.Contains("not a recognised cost export", invalid.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Rows_longer_than_the_read_ahead_window_read_whole_from_a_path_and_from_a_stream()
+    {
+        // The path reader parses synchronously over a 256 KiB read-ahead buffer; rows of 1 MB and 300 KB (with
+        // quotes, a multi-byte character and a line break in a value) exceed it and Sep's initial buffer.
+        var lines = File.ReadAllLines(TestData.FocusSample);
+        var header = lines[0].Split(',');
+        int description = Array.IndexOf(header, "\"ChargeDescription\"");
+        Assert.True(description >= 0);
+        string Long(int n) => "\"" + string.Concat(Enumerable.Repeat("a \"\"quoted\"\" é,", n / 16)) + "\nend\"";
+        var body = lines.Skip(1).Take(300).ToList();
+        body.Insert(1, ReplaceField(body[1], description, Long(1_000_000)));
+        body.Add(ReplaceField(lines[301], description, Long(300_000)));
+        var path = Path.Combine(Path.GetTempPath(), $"focus-long-{Guid.NewGuid():N}.csv");
+        try
+        {
+            await File.WriteAllLinesAsync(path, [lines[0], .. body], Ct);
+            var fromPath = await TestData.ReadAllAsync(path);
+            var fromStream = new List<FocusRecord>();
+            await using (var stream = new AsyncOnlyStream(File.OpenRead(path)))
+            {
+                await foreach (var r in FocusReader.ReadAsync(stream, cancellationToken: Ct))
+                {
+                    fromStream.Add(r);
+                }
+            }
+
+            var expected = TestData.ReadCsv(path).ToList();
+            Assert.Equal(expected.Count, fromPath.Count);
+            Assert.Equal(expected.Select(r => r["ChargeDescription"]), fromPath.Select(r => r.ChargeDescription));
+            Assert.Equal(expected.Select(r => r["ChargeDescription"]), fromStream.Select(r => r.ChargeDescription));
+            Assert.Equal((1_000_000 / 16 * "a \"quoted\" é,".Length) + "\nend".Length, fromPath[1].ChargeDescription!.Length);
+            Assert.Equal(TestData.Cents(TestData.SumColumn(path, "BilledCost")), TestData.Cents(fromPath.Sum(r => r.BilledCost)));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_callers_stream_is_only_read_asynchronously()
+    {
+        // The sample, plain and gzip-compressed, through a stream that refuses synchronous reads.
+        var gz = new MemoryStream();
+        await using (var zip = new GZipStream(gz, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await zip.WriteAsync(await File.ReadAllBytesAsync(TestData.FocusSample, Ct), Ct);
+        }
+
+        foreach (var bytes in new[] { await File.ReadAllBytesAsync(TestData.FocusSample, Ct), gz.ToArray() })
+        {
+            var rows = new List<FocusRecord>();
+            await using var stream = new AsyncOnlyStream(new MemoryStream(bytes));
+            await foreach (var r in FocusReader.ReadAsync(stream, new FocusReadOptions { Columns = FocusColumnSet.Of("BilledCost") }, Ct))
+            {
+                rows.Add(r);
+            }
+
+            Assert.Equal(1000, rows.Count);
+            Assert.Equal(TestData.Cents(TestData.SumColumn(TestData.FocusSample, "BilledCost")), TestData.Cents(rows.Sum(r => r.BilledCost)));
+        }
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_a_read_whose_file_is_already_buffered()
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        int read = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in FocusReader.ReadAsync(TestData.FocusSample, cancellationToken: cts.Token))
+            {
+                if (++read == 10)
+                {
+                    await cts.CancelAsync();
+                }
+            }
+        });
+        Assert.Equal(10, read);
+    }
+
+    private static string ReplaceField(string line, int index, string value)
+    {
+        var fields = new List<string>();
+        int start = 0;
+        bool quoted = false;
+        for (int i = 0; i <= line.Length; i++)
+        {
+            if (i == line.Length || (line[i] == ',' && !quoted))
+            {
+                fields.Add(line[start..i]);
+                start = i + 1;
+            }
+            else if (line[i] == '"')
+            {
+                quoted = !quoted;
+            }
+        }
+
+        fields[index] = value;
+        return string.Join(',', fields);
+    }
+
+    private sealed class AsyncOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("Synchronous reads are not allowed.");
+        public override int Read(Span<byte> buffer) => throw new InvalidOperationException("Synchronous reads are not allowed.");
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
     private sealed class NonSeekableStream(Stream inner) : Stream
     {
         public override bool CanRead => true;

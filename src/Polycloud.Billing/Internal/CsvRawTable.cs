@@ -2,12 +2,32 @@ using nietras.SeparatedValues;
 
 namespace Polycloud.Billing.Internal;
 
-/// <summary>CSV rows through Sep: values are read as spans and parsed without intermediate strings.</summary>
+/// <summary>
+/// CSV rows through Sep: values are read as spans and parsed without intermediate strings. Only the columns that are
+/// accessed are unescaped and converted (Sep unescapes on access), which is what makes column projection cheap.
+/// </summary>
+/// <remarks>
+/// A local file is read asynchronously in large blocks into a <see cref="ReadAheadStream"/>, and Sep parses it
+/// synchronously row by row from there: per row there is no asynchronous state machine, only a check that enough
+/// data is buffered for Sep's next fill (a row longer than the margin is completed with a synchronous read of the
+/// file). Any other stream is parsed with Sep's asynchronous reader, so it is never read synchronously.
+/// </remarks>
 internal sealed class CsvRawTable : RawTable
 {
+    // Read-ahead window, and the data kept buffered before each synchronous step. Sep fills its character buffer
+    // (24,576 characters at first) in one go through a StreamReader with a 16 KiB byte buffer: at most ~90 KiB of
+    // UTF-8 per fill, so a 160 KiB margin covers a fill; a step that consumed more (a row longer than Sep's buffer,
+    // read synchronously once) raises the margin to twice that step for the rest of the file. The window is small
+    // enough to stay in the core's cache between the read and the parse.
+    private const int ReadAheadBytes = 256 << 10;
+    private const int MinimumMargin = 160 << 10;
+    private const int DecodeBufferBytes = 16 << 10;
+
     private readonly SepReader _reader;
+    private readonly ReadAheadStream? _readAhead;
     private readonly Stream _stream;
     private readonly bool _ownsStream;
+    private int _margin = MinimumMargin;
     private readonly StringPool _pool = new();
     private readonly string[] _columns;
     private int _colCount;
@@ -24,9 +44,10 @@ internal sealed class CsvRawTable : RawTable
     private readonly char[][] _lastDateChars;
     private readonly int[] _lastDateLength;
 
-    private CsvRawTable(SepReader reader, Stream stream, bool ownsStream)
+    private CsvRawTable(SepReader reader, ReadAheadStream? readAhead, Stream stream, bool ownsStream)
     {
         _reader = reader;
+        _readAhead = readAhead;
         _stream = stream;
         _ownsStream = ownsStream;
         _columns = [.. reader.Header.ColNames.Select(c => c.Trim().TrimStart('\uFEFF'))];
@@ -36,59 +57,109 @@ internal sealed class CsvRawTable : RawTable
         _lastDateLength = new int[_columns.Length];
     }
 
-    public static async ValueTask<CsvRawTable> OpenAsync(Stream stream, bool ownsStream, CancellationToken cancellationToken)
+    public static async ValueTask<CsvRawTable> OpenAsync(Stream stream, bool ownsStream, bool readAhead, CancellationToken cancellationToken)
     {
-        var reader = await Sep.Reader(o => o with { Unescape = true, DisableColCountCheck = true, DisableFastFloat = true })
-            .FromAsync(stream, cancellationToken).ConfigureAwait(false);
-        return new CsvRawTable(reader, stream, ownsStream);
+        if (!readAhead)
+        {
+            var asyncReader = await Sep.Reader(o => o with { Unescape = true, DisableColCountCheck = true, DisableFastFloat = true })
+                .FromAsync(stream, cancellationToken).ConfigureAwait(false);
+            return new CsvRawTable(asyncReader, null, stream, ownsStream);
+        }
+
+        return await OpenWithReadAheadAsync(stream, ownsStream, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<CsvRawTable> OpenWithReadAheadAsync(Stream stream, bool ownsStream, CancellationToken cancellationToken)
+    {
+        var readAhead = new ReadAheadStream(stream, ReadAheadBytes);
+        try
+        {
+            await readAhead.FillAsync(MinimumMargin, cancellationToken).ConfigureAwait(false);
+            var text = new StreamReader(readAhead, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: DecodeBufferBytes, leaveOpen: false);
+            var reader = Sep.Reader(o => o with { Unescape = true, DisableColCountCheck = true, DisableFastFloat = true }).From(text);
+            return new CsvRawTable(reader, readAhead, stream, ownsStream);
+        }
+        catch
+        {
+            await readAhead.DisposeAsync().ConfigureAwait(false);
+            if (ownsStream)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
     }
 
     public override IReadOnlyList<string> Columns => _columns;
 
-    public override async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+    public override ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
+    {
+        if (_readAhead is null)
+        {
+            return MoveNextSepAsync(cancellationToken);
+        }
+
+        return _readAhead.Buffered < _margin && !_readAhead.SourceCompleted
+            ? FillAndMoveNextAsync(_readAhead, cancellationToken)
+            : new ValueTask<bool>(MoveNext(_readAhead));
+    }
+
+    private async ValueTask<bool> FillAndMoveNextAsync(ReadAheadStream readAhead, CancellationToken cancellationToken)
+    {
+        await readAhead.FillAsync(_margin, cancellationToken).ConfigureAwait(false);
+        return MoveNext(readAhead);
+    }
+
+    private async ValueTask<bool> MoveNextSepAsync(CancellationToken cancellationToken)
     {
         while (await _reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
         {
             _colCount = _reader.Current.ColCount;
-            if (_colCount <= 1 && _reader.Current[0].Span.Trim().IsEmpty)
+            if (_colCount > 1 || !_reader.Current[0].Span.Trim().IsEmpty)
             {
-                continue; // blank line
+                RowNumber++;
+                return true;
             }
-
-            RowNumber++;
-            return true;
         }
 
         return false;
     }
 
-    /// <summary>Synchronous variant used on the hot path when the underlying data is already buffered.</summary>
-    public bool MoveNext()
+    /// <summary>Moves to the next non-blank row, synchronously over the read-ahead buffer.</summary>
+    private bool MoveNext(ReadAheadStream readAhead)
     {
-        while (_reader.MoveNext())
+        long before = readAhead.Position;
+        bool moved;
+        while (moved = _reader.MoveNext())
         {
             _colCount = _reader.Current.ColCount;
-            if (_colCount <= 1 && _reader.Current[0].Span.Trim().IsEmpty)
+            if (_colCount > 1 || !_reader.Current[0].Span.Trim().IsEmpty)
             {
-                continue;
+                RowNumber++;
+                break;
             }
-
-            RowNumber++;
-            return true;
         }
 
-        return false;
+        // Sep consumed more in one step than half the margin: keep more buffered from now on.
+        long step = readAhead.Position - before;
+        if (step * 2 > _margin)
+        {
+            _margin = (int)Math.Min(int.MaxValue / 2, step * 2);
+        }
+
+        return moved;
     }
 
     private ReadOnlySpan<char> Span(int column) => column < _colCount ? _reader.Current[column].Span : default;
 
     public override string? GetRawText(int column) => column < _colCount ? Cached(column, _reader.Current[column].Span) : null;
 
-    public override bool IsNull(int column) => ValueParser.IsNull(Span(column).Trim());
+    public override bool IsNull(int column) => ValueParser.IsNull(ValueParser.Trim(Span(column)));
 
     public override string? GetString(int column)
     {
-        var span = Span(column).Trim();
+        var span = ValueParser.Trim(Span(column));
         if (ValueParser.IsNull(span))
         {
             return null;
@@ -152,7 +223,7 @@ internal sealed class CsvRawTable : RawTable
 
     public override DateTimeOffset? GetDateTime(int column)
     {
-        var span = Span(column).Trim();
+        var span = ValueParser.Trim(Span(column));
         if (ValueParser.IsNull(span))
         {
             return null;
@@ -182,7 +253,7 @@ internal sealed class CsvRawTable : RawTable
 
     public override async ValueTask DisposeAsync()
     {
-        _reader.Dispose();
+        _reader.Dispose(); // and the StreamReader and read-ahead buffer under it
         if (_ownsStream)
         {
             await _stream.DisposeAsync().ConfigureAwait(false);

@@ -84,12 +84,9 @@ internal sealed class JsonLinesRawTable : RawTable
         try
         {
             using var doc = JsonDocument.Parse(line);
-            foreach (var (name, value) in Flatten(doc.RootElement))
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
             {
-                if (_index.TryGetValue(name, out int i))
-                {
-                    _values[i] = value;
-                }
+                Fill(doc.RootElement, string.Empty);
             }
         }
         catch (JsonException ex)
@@ -99,6 +96,44 @@ internal sealed class JsonLinesRawTable : RawTable
 
         return true;
     }
+
+    private bool[]? _requested;
+
+    public override void Project(IEnumerable<int> columns)
+    {
+        _requested = new bool[_columns.Count];
+        foreach (var c in columns)
+        {
+            if (c >= 0 && c < _requested.Length)
+            {
+                _requested[c] = true;
+            }
+        }
+    }
+
+    /// <summary>Stores the values of the current object's known (and requested) columns; others are not decoded.</summary>
+    private void Fill(JsonElement element, string prefix)
+    {
+        foreach (var p in element.EnumerateObject())
+        {
+            var name = prefix.Length == 0 ? p.Name : prefix + "." + p.Name;
+            if (p.Value.ValueKind == JsonValueKind.Object)
+            {
+                Fill(p.Value, name);
+            }
+            else if (_index.TryGetValue(name, out int i) && (_requested is null || _requested[i]))
+            {
+                _values[i] = ValueText(p.Value);
+            }
+        }
+    }
+
+    private static string? ValueText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        _ => value.GetRawText(),
+    };
 
     internal static IEnumerable<(string Name, string? Value)> Flatten(JsonElement element, string prefix = "")
     {

@@ -83,7 +83,7 @@ internal sealed class ParquetRawTable : RawTable
     private HashSet<int>? _requested;
 
     /// <summary>Restricts reading to the given columns (the others read as null), saving I/O on wide files.</summary>
-    public void Project(IEnumerable<int> columns) => _requested = [.. columns.Where(c => c >= 0)];
+    public override void Project(IEnumerable<int> columns) => _requested = [.. columns.Where(c => c >= 0)];
 
     private int Row => (int)_rowInGroup;
 

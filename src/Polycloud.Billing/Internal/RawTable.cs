@@ -14,6 +14,14 @@ internal abstract class RawTable : IAsyncDisposable
 
     public abstract ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tells the table which columns will be read (indexes; negative ones are ignored) so it can skip decoding the
+    /// others; those then read as null. CSV needs no hint: Sep unescapes a column only when it is accessed.
+    /// </summary>
+    public virtual void Project(IEnumerable<int> columns)
+    {
+    }
+
     /// <summary>The raw text of a column, as written in the file (before null handling); null when the cell is a real null.</summary>
     public abstract string? GetRawText(int column);
 

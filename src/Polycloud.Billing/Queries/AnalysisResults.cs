@@ -5,7 +5,7 @@ namespace Polycloud.Billing;
 /// <param name="Cost">Cost carrying the value.</param>
 public sealed record TagAllocationRow(string Value, decimal Cost);
 
-/// <summary>Result of <see cref="CostAnalysis.AllocateByTagAsync"/>.</summary>
+/// <summary>Result of <see cref="CostAnalysis.AllocateByTagAsync(IAsyncEnumerable{FocusRecord}, string, CostMetric, CancellationToken)"/>.</summary>
 /// <param name="TagKey">Tag key allocated by.</param>
 /// <param name="Metric">Cost column.</param>
 /// <param name="Allocations">Cost per tag value, largest first.</param>
@@ -43,7 +43,7 @@ public sealed record TagAllocation(string TagKey, CostMetric Metric, IReadOnlyLi
 /// <param name="RowCount">Records.</param>
 public sealed record DataTransferRow(string? Provider, DataTransferKind Kind, string? Currency, decimal Cost, decimal Gigabytes, long RowCount);
 
-/// <summary>Result of <see cref="CostAnalysis.DataTransferAsync"/>.</summary>
+/// <summary>Result of <see cref="CostAnalysis.DataTransferAsync(IAsyncEnumerable{FocusRecord}, CancellationToken)"/>.</summary>
 /// <param name="Items">Rows per provider and kind.</param>
 public sealed record DataTransferReport(IReadOnlyList<DataTransferRow> Items) : ITabularReport
 {
@@ -70,7 +70,7 @@ public sealed record CommitmentUtilizationRow(string CommitmentDiscountId, strin
     public double? Utilization => UsedCost + UnusedCost == 0 ? null : (double)(UsedCost / (UsedCost + UnusedCost));
 }
 
-/// <summary>Result of <see cref="CostAnalysis.CommitmentUtilizationAsync"/>.</summary>
+/// <summary>Result of <see cref="CostAnalysis.CommitmentUtilizationAsync(IAsyncEnumerable{FocusRecord}, CancellationToken)"/>.</summary>
 /// <param name="Items">One row per commitment discount.</param>
 public sealed record CommitmentUtilizationReport(IReadOnlyList<CommitmentUtilizationRow> Items) : ITabularReport
 {
@@ -107,7 +107,7 @@ public sealed record UnitPriceRow(string? ServiceCategory, string? Provider, str
     public decimal UnitPrice => Quantity == 0 ? 0 : Cost / Quantity;
 }
 
-/// <summary>Result of <see cref="CostAnalysis.EffectiveUnitPricesAsync"/>.</summary>
+/// <summary>Result of <see cref="CostAnalysis.EffectiveUnitPricesAsync(IAsyncEnumerable{FocusRecord}, CancellationToken)"/>.</summary>
 /// <param name="Items">Rows sorted by category, unit and price.</param>
 public sealed record UnitPriceReport(IReadOnlyList<UnitPriceRow> Items) : ITabularReport
 {
@@ -134,7 +134,7 @@ public sealed record MonthOverMonthRow(string? Key, string? Currency, DateOnly M
     public double? ChangeRatio => PreviousCost is { } p && p != 0 ? (double)((Cost - p) / p) : null;
 }
 
-/// <summary>Result of <see cref="CostAnalysis.MonthOverMonthAsync"/>.</summary>
+/// <summary>Result of <see cref="CostAnalysis.MonthOverMonthAsync(IAsyncEnumerable{FocusRecord}, CostDimension, CostMetric, CancellationToken)"/>.</summary>
 /// <param name="Dimension">Grouping name.</param>
 /// <param name="Items">Rows by month.</param>
 public sealed record MonthOverMonthReport(string Dimension, IReadOnlyList<MonthOverMonthRow> Items) : ITabularReport
@@ -147,7 +147,7 @@ public sealed record MonthOverMonthReport(string Dimension, IReadOnlyList<MonthO
         [i.Month, i.Key, i.Currency, i.Cost, i.PreviousCost, i.Change, i.ChangeRatio is { } r ? Math.Round(r, 4) : null]);
 }
 
-/// <summary>Options for <see cref="CostAnalysis.DetectAnomaliesAsync"/>.</summary>
+/// <summary>Options for <see cref="CostAnalysis.DetectAnomaliesAsync(IAsyncEnumerable{FocusRecord}, AnomalyOptions?, CancellationToken)"/>.</summary>
 public sealed class AnomalyOptions
 {
     /// <summary>Days before the checked day that form the baseline (default 14).</summary>
@@ -179,7 +179,7 @@ public sealed class AnomalyOptions
 /// <param name="Score">Robust z-score.</param>
 public sealed record AnomalyRow(DateOnly Day, string? Provider, string? Service, string? Currency, decimal Cost, decimal Baseline, double Score);
 
-/// <summary>Result of <see cref="CostAnalysis.DetectAnomaliesAsync"/>.</summary>
+/// <summary>Result of <see cref="CostAnalysis.DetectAnomaliesAsync(IAsyncEnumerable{FocusRecord}, AnomalyOptions?, CancellationToken)"/>.</summary>
 /// <param name="Items">Anomalies, largest deviation first.</param>
 public sealed record AnomalyReport(IReadOnlyList<AnomalyRow> Items) : ITabularReport
 {
@@ -202,7 +202,7 @@ public sealed record AnomalyReport(IReadOnlyList<AnomalyRow> Items) : ITabularRe
 /// <param name="Forecast">ActualToDate + DailyRunRate × RemainingDays.</param>
 public sealed record CostForecast(string? Currency, DateOnly PeriodStart, DateOnly PeriodEnd, DateOnly LastDay, decimal ActualToDate, decimal DailyRunRate, int RemainingDays, decimal Forecast);
 
-/// <summary>Result of <see cref="CostAnalysis.ForecastToPeriodEndAsync"/>.</summary>
+/// <summary>Result of <see cref="CostAnalysis.ForecastToPeriodEndAsync(IAsyncEnumerable{FocusRecord}, int, CancellationToken)"/>.</summary>
 /// <param name="Items">One forecast per currency.</param>
 public sealed record CostForecastReport(IReadOnlyList<CostForecast> Items) : ITabularReport
 {

@@ -3,14 +3,23 @@ namespace Polycloud.Billing;
 /// <summary>A column to group cost by.</summary>
 public sealed class CostDimension
 {
-    private CostDimension(string name, Func<FocusRecord, string?> selector)
+    private CostDimension(string name, Func<FocusRecord, string?> selector, FocusColumnSet columns)
     {
         Name = name;
         Selector = selector;
+        Columns = columns;
+    }
+
+    private CostDimension(string column, Func<FocusRecord, string?> selector)
+        : this(column, selector, FocusColumnSet.Of(column))
+    {
     }
 
     /// <summary>Name used as the column header.</summary>
     public string Name { get; }
+
+    /// <summary>The FOCUS columns the dimension reads (<see cref="FocusColumnSet.All"/> for a custom dimension that does not say).</summary>
+    public FocusColumnSet Columns { get; }
 
     internal Func<FocusRecord, string?> Selector { get; }
 
@@ -54,18 +63,30 @@ public sealed class CostDimension
             throw CloudException.InvalidArgument(nameof(key), "A tag key is required.");
         }
 
-        return new CostDimension("tag:" + key, r => r.Tags.TryGetValue(key, out var v) ? v : null);
+        return new CostDimension("tag:" + key, r => r.Tags.TryGetValue(key, out var v) ? v : null, FocusColumnSet.Of("Tags"));
     }
 
-    /// <summary>Any value computed from a record.</summary>
+    /// <summary>
+    /// Any value computed from a record. The dimension may read any column, so a query that uses it reads every column;
+    /// say which columns the selector reads with <see cref="Custom(string, Func{FocusRecord, string?}, FocusColumnSet)"/>
+    /// to let a query over a file read only those.
+    /// </summary>
     /// <param name="name">Column header.</param>
     /// <param name="selector">Computes the group key.</param>
     /// <returns>The dimension.</returns>
-    public static CostDimension Custom(string name, Func<FocusRecord, string?> selector)
+    public static CostDimension Custom(string name, Func<FocusRecord, string?> selector) => Custom(name, selector, FocusColumnSet.All);
+
+    /// <summary>A value computed from the given columns of a record.</summary>
+    /// <param name="name">Column header.</param>
+    /// <param name="selector">Computes the group key; it must read only <paramref name="columns"/>.</param>
+    /// <param name="columns">The FOCUS columns <paramref name="selector"/> reads.</param>
+    /// <returns>The dimension.</returns>
+    public static CostDimension Custom(string name, Func<FocusRecord, string?> selector, FocusColumnSet columns)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(selector);
-        return new CostDimension(name, selector);
+        ArgumentNullException.ThrowIfNull(columns);
+        return new CostDimension(name, selector, columns);
     }
 
     /// <inheritdoc />
@@ -98,6 +119,15 @@ public enum CostGranularity
 
 internal static class CostMetrics
 {
+    /// <summary>The FOCUS column a metric sums.</summary>
+    public static string ColumnOf(CostMetric metric) => metric switch
+    {
+        CostMetric.BilledCost => "BilledCost",
+        CostMetric.ListCost => "ListCost",
+        CostMetric.ContractedCost => "ContractedCost",
+        _ => "EffectiveCost",
+    };
+
     public static decimal Of(FocusRecord r, CostMetric metric) => metric switch
     {
         CostMetric.BilledCost => r.BilledCost,

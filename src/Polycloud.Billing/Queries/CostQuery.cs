@@ -1,16 +1,24 @@
+using Polycloud.Billing.Internal;
+
 namespace Polycloud.Billing;
 
 /// <summary>
 /// Totals and group-bys over a FOCUS record stream in one pass and bounded memory (one accumulator per group).
 /// Amounts are never summed across currencies: the billing currency is always part of the group.
 /// </summary>
+/// <remarks>
+/// A query knows the FOCUS columns it reads (<see cref="RequiredColumns"/>): run over a file path,
+/// <see cref="ExecuteAsync(string, FocusReadOptions?, CancellationToken)"/> reads only those columns, which is much
+/// faster than reading every column of a wide CSV. Records read with a column projection that lacks a needed column
+/// are rejected rather than summed as nulls.
+/// </remarks>
 /// <example>
 /// <code>
 /// var table = await new CostQuery()
 ///     .GroupBy(CostDimension.Provider, CostDimension.ServiceCategory)
 ///     .Per(CostGranularity.Month)
 ///     .Between(new DateTimeOffset(2024, 9, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 10, 1, 0, 0, 0, TimeSpan.Zero))
-///     .ExecuteAsync(FocusReader.ReadAsync("focus.csv"));
+///     .ExecuteAsync("focus.csv"); // reads ProviderName, ServiceCategory, ChargePeriodStart, BillingCurrency, EffectiveCost
 /// Console.WriteLine(table.ToMarkdown());
 /// </code>
 /// </example>
@@ -18,8 +26,34 @@ public sealed class CostQuery
 {
     private readonly List<CostDimension> _dimensions = [];
     private readonly List<Func<FocusRecord, bool>> _filters = [];
+    private FocusColumnSet _filterColumns = FocusColumnSet.Empty;
     private CostGranularity _granularity = CostGranularity.None;
     private CostMetric _metric = CostMetric.EffectiveCost;
+
+    /// <summary>
+    /// The FOCUS columns the query reads: BillingCurrency, the measured cost column, ChargePeriodStart when bucketing
+    /// by time or filtering by <see cref="Between"/>, the columns of each dimension and of each filter
+    /// (every column for a <see cref="Where(Func{FocusRecord, bool})"/> filter that does not name its columns).
+    /// Pass it as <see cref="FocusReadOptions.Columns"/> to read records for this query yourself.
+    /// </summary>
+    public FocusColumnSet RequiredColumns
+    {
+        get
+        {
+            var columns = FocusColumnSet.Of("BillingCurrency", CostMetrics.ColumnOf(_metric)).Union(_filterColumns);
+            if (_granularity != CostGranularity.None)
+            {
+                columns = columns.Union("ChargePeriodStart");
+            }
+
+            foreach (var d in _dimensions)
+            {
+                columns = columns.Union(d.Columns);
+            }
+
+            return columns;
+        }
+    }
 
     /// <summary>Adds group-by dimensions (in order).</summary>
     /// <param name="dimensions">Dimensions to group by.</param>
@@ -27,7 +61,12 @@ public sealed class CostQuery
     public CostQuery GroupBy(params IEnumerable<CostDimension> dimensions)
     {
         ArgumentNullException.ThrowIfNull(dimensions);
-        _dimensions.AddRange(dimensions);
+        foreach (var d in dimensions)
+        {
+            ArgumentNullException.ThrowIfNull(d, nameof(dimensions));
+            _dimensions.Add(d);
+        }
+
         return this;
     }
 
@@ -61,23 +100,52 @@ public sealed class CostQuery
         }
 
         _filters.Add(r => r.ChargePeriodStart >= from && r.ChargePeriodStart < to);
+        _filterColumns = _filterColumns.Union("ChargePeriodStart");
         return this;
     }
 
-    /// <summary>Keeps rows matching a predicate.</summary>
+    /// <summary>
+    /// Keeps rows matching a predicate. The predicate may read any column, so the query then reads every column; use
+    /// <see cref="Where(Func{FocusRecord, bool}, FocusColumnSet)"/> to name the columns it reads.
+    /// </summary>
     /// <param name="predicate">Row filter.</param>
     /// <returns>This query.</returns>
-    public CostQuery Where(Func<FocusRecord, bool> predicate)
+    public CostQuery Where(Func<FocusRecord, bool> predicate) => Where(predicate, FocusColumnSet.All);
+
+    /// <summary>Keeps rows matching a predicate that reads only the given columns.</summary>
+    /// <param name="predicate">Row filter; it must read only <paramref name="columns"/>.</param>
+    /// <param name="columns">The FOCUS columns <paramref name="predicate"/> reads, for example <c>FocusColumnSet.Of("RegionId")</c>.</param>
+    /// <returns>This query.</returns>
+    public CostQuery Where(Func<FocusRecord, bool> predicate, FocusColumnSet columns)
     {
         ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(columns);
         _filters.Add(predicate);
+        _filterColumns = _filterColumns.Union(columns);
         return this;
     }
 
-    /// <summary>Runs the query over a record stream.</summary>
-    /// <param name="records">Records, for example from <see cref="FocusReader.ReadAsync(string, FocusReadOptions?, CancellationToken)"/>.</param>
+    /// <summary>
+    /// Runs the query over a cost export file, reading only the columns the query needs (<see cref="RequiredColumns"/>)
+    /// from a FOCUS dataset. Native AWS, Azure and Google Cloud exports are read in full.
+    /// </summary>
+    /// <param name="path">Path of a CSV, Parquet or JSON lines export, optionally gzip-compressed.</param>
+    /// <param name="options">Format overrides; columns in <see cref="FocusReadOptions.Columns"/> are read in addition to the query's.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The grouped totals.</returns>
+    public Task<CostTable> ExecuteAsync(string path, FocusReadOptions? options = null, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(FocusReader.ReadAsync(path, FocusReader.WithColumns(options, RequiredColumns), cancellationToken), cancellationToken);
+
+    /// <summary>Runs the query over a record stream.</summary>
+    /// <param name="records">
+    /// Records, for example from <see cref="FocusReader.ReadAsync(string, FocusReadOptions?, CancellationToken)"/>; when read with
+    /// <see cref="FocusReadOptions.Columns"/>, the set must hold <see cref="RequiredColumns"/>.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The grouped totals.</returns>
+    /// <exception cref="CloudException">
+    /// <see cref="CloudErrorCode.InvalidArgument"/> when a record was read without a column the query needs.
+    /// </exception>
     public async Task<CostTable> ExecuteAsync(IAsyncEnumerable<FocusRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -107,12 +175,19 @@ public sealed class CostQuery
 
     private sealed class Accumulator(CostQuery query)
     {
-        private readonly Dictionary<GroupKey, (decimal Cost, long Rows)> _groups = [];
+        private readonly Dictionary<GroupKey, GroupTotal> _groups = [];
         private readonly CostDimension[] _dims = [.. query._dimensions];
         private readonly Func<FocusRecord, bool>[] _filters = [.. query._filters];
+        private readonly CostGranularity _granularity = query._granularity;
+        private readonly CostMetric _metric = query._metric;
+        private readonly ColumnGuard _guard = new(query.RequiredColumns, "records", "this query");
+
+        // The key of the current row is filled into this probe; it is only kept (and replaced) when it starts a new group.
+        private GroupKey _probe = new(new string?[query._dimensions.Count]);
 
         public void Add(FocusRecord r)
         {
+            _guard.Check(r);
             foreach (var f in _filters)
             {
                 if (!f(r))
@@ -121,16 +196,22 @@ public sealed class CostQuery
                 }
             }
 
-            var keys = new string?[_dims.Length];
+            var probe = _probe;
+            var keys = probe.Keys;
             for (int i = 0; i < keys.Length; i++)
             {
                 keys[i] = _dims[i].Selector(r);
             }
 
-            DateOnly? period = query._granularity == CostGranularity.None ? null : CostMetrics.Bucket(r.ChargePeriodStart, query._granularity);
-            var key = new GroupKey(keys, period, r.BillingCurrency);
-            _groups.TryGetValue(key, out var current);
-            _groups[key] = (current.Cost + CostMetrics.Of(r, query._metric), current.Rows + 1);
+            probe.Set(_granularity == CostGranularity.None ? null : CostMetrics.Bucket(r.ChargePeriodStart, _granularity), r.BillingCurrency);
+            if (!_groups.TryGetValue(probe, out var group))
+            {
+                _groups.Add(probe, group = new GroupTotal());
+                _probe = new GroupKey(new string?[keys.Length]);
+            }
+
+            group.Cost += CostMetrics.Of(r, _metric);
+            group.Rows++;
         }
 
         public CostTable ToTable()
@@ -144,11 +225,24 @@ public sealed class CostQuery
         }
     }
 
-    private sealed class GroupKey(string?[] keys, DateOnly? period, string? currency) : IEquatable<GroupKey>
+    private sealed class GroupTotal
+    {
+        public decimal Cost;
+        public long Rows;
+    }
+
+    /// <summary>A group's key. Mutable only while it is the probe; once stored in the dictionary it never changes.</summary>
+    private sealed class GroupKey(string?[] keys) : IEquatable<GroupKey>
     {
         public string?[] Keys { get; } = keys;
-        public DateOnly? Period { get; } = period;
-        public string? Currency { get; } = currency;
+        public DateOnly? Period { get; private set; }
+        public string? Currency { get; private set; }
+
+        public void Set(DateOnly? period, string? currency)
+        {
+            Period = period;
+            Currency = currency;
+        }
 
         public bool Equals(GroupKey? other) =>
             other is not null && Period == other.Period && Currency == other.Currency && Keys.AsSpan().SequenceEqual(other.Keys);

@@ -62,7 +62,7 @@ public static class FocusValidator
     }
 
     /// <summary>Checks records already read (value-level and consistency rules; column presence is not known here).</summary>
-    /// <param name="records">Records to check.</param>
+    /// <param name="records">Records to check, read with every column (not with <see cref="FocusReadOptions.Columns"/>).</param>
     /// <param name="options">Version and reporting options.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>The report.</returns>
@@ -71,9 +71,11 @@ public static class FocusValidator
         ArgumentNullException.ThrowIfNull(records);
         options ??= new FocusValidationOptions();
         var acc = new Accumulator(options);
+        var guard = new ColumnGuard(FocusColumnSet.All, nameof(records), "validation (it checks every FOCUS column)");
         long rows = 0;
         await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            guard.Check(record);
             rows++;
             CheckRecordValues(record, acc, options);
             CheckConsistency(record, acc, options);
@@ -90,7 +92,7 @@ public static class FocusValidator
         }
 
         var readOptions = new FocusReadOptions { SourceName = source };
-        var opened = await FocusReader.OpenAsync(stream, ownsStream: false, readOptions, ct).ConfigureAwait(false);
+        var opened = await FocusReader.OpenAsync(stream, ownsStream: false, readOptions, ct, localFile: source is not null).ConfigureAwait(false);
         await using (opened.Table.ConfigureAwait(false))
         {
             var table = opened.Table;
