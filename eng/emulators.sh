@@ -63,11 +63,11 @@ start_azurite() {
   npm_install azurite azurite@3.37.0
   # --skipApiVersionCheck: the Azure SDKs send an x-ms-version newer than Azurite knows.
   # --disableTelemetry: otherwise SIGTERM does not end the process.
-  # --extentMemoryLimit 8192: Azurite frees overwritten blob content only every few minutes; the loopback benchmarks
-  # overwrite 1 MB blobs thousands of times and passed 2 GB (MemoryExtentStoreAtSizeLimit). Memory is used only as filled.
+  # --extentMemoryLimit 2048: content of overwritten blobs is freed only every few minutes, so a long benchmark run
+  # against one Azurite can fill it (MemoryExtentStoreAtSizeLimit); `bash eng/bench.sh emulators` starts a fresh one.
   start_bg azurite "$TOOLS/azurite" node "$TOOLS/azurite/node_modules/azurite/dist/src/azurite.js" \
     --blobHost 127.0.0.1 --blobPort 10000 --queueHost 127.0.0.1 --queuePort 10001 --tableHost 127.0.0.1 --tablePort 10002 \
-    --inMemoryPersistence --extentMemoryLimit 8192 --disableTelemetry --skipApiVersionCheck --silent
+    --inMemoryPersistence --extentMemoryLimit 2048 --disableTelemetry --skipApiVersionCheck --silent
   wait_port azurite 10000 60 && wait_port azurite 10001 30
 }
 start_fauxqs() {
