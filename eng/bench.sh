@@ -22,6 +22,8 @@ case "${1:-gate}" in
   emulators)
     shift
     export POLYCLOUD_EMULATORS="${POLYCLOUD_EMULATORS:-$HOME/.cache/polycloud-emulators}"
+    # The blob pairs overwrite 1 MB blobs thousands of times; Azurite frees that content only periodically.
+    export POLYCLOUD_AZURITE_EXTENT_MB="${POLYCLOUD_AZURITE_EXTENT_MB:-8192}"
     bash "$root/eng/emulators.sh" start azurite fauxqs gcs gcf lambda
     trap 'bash "$root/eng/emulators.sh" stop' EXIT
     run loopback "$@"

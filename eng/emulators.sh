@@ -63,11 +63,12 @@ start_azurite() {
   npm_install azurite azurite@3.37.0
   # --skipApiVersionCheck: the Azure SDKs send an x-ms-version newer than Azurite knows.
   # --disableTelemetry: otherwise SIGTERM does not end the process.
-  # --extentMemoryLimit 2048: content of overwritten blobs is freed only every few minutes, so a long benchmark run
-  # against one Azurite can fill it (MemoryExtentStoreAtSizeLimit); `bash eng/bench.sh emulators` starts a fresh one.
+  # --extentMemoryLimit (MB, POLYCLOUD_AZURITE_EXTENT_MB, default 2048): Azurite frees the content of overwritten blobs
+  # only in a periodic clean-up, so the loopback benchmarks (thousands of 1 MB uploads) fill 2 GB
+  # (MemoryExtentStoreAtSizeLimit); eng/bench.sh emulators starts it with 8192. The tests stay far below 2 GB.
   start_bg azurite "$TOOLS/azurite" node "$TOOLS/azurite/node_modules/azurite/dist/src/azurite.js" \
     --blobHost 127.0.0.1 --blobPort 10000 --queueHost 127.0.0.1 --queuePort 10001 --tableHost 127.0.0.1 --tablePort 10002 \
-    --inMemoryPersistence --extentMemoryLimit 2048 --disableTelemetry --skipApiVersionCheck --silent
+    --inMemoryPersistence --extentMemoryLimit "${POLYCLOUD_AZURITE_EXTENT_MB:-2048}" --disableTelemetry --skipApiVersionCheck --silent
   wait_port azurite 10000 60 && wait_port azurite 10001 30
 }
 start_fauxqs() {
