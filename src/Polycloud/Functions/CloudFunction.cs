@@ -83,15 +83,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
         }
 
         var scope = OperationScope.Start("function.invoke", _provider, _name, options.Qualifier);
-        TimeSpan timeout = options.Timeout ?? _options.DefaultTimeout;
-        CancellationTokenSource? cts = null;
-        CancellationToken token = cancellationToken;
-        if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(timeout);
-            token = cts.Token;
-        }
+        var cts = LinkTimeout(options, cancellationToken, out var token);
 
         var pending = StartAttempt(payload, contentType, options, token);
         if (pending.IsCompletedSuccessfully)
@@ -386,15 +378,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        TimeSpan timeout = options.Timeout ?? _options.DefaultTimeout;
-        CancellationTokenSource? cts = null;
-        CancellationToken token = cancellationToken;
-        if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(timeout);
-            token = cts.Token;
-        }
+        var cts = LinkTimeout(options, cancellationToken, out var token);
 
         try
         {
@@ -415,6 +399,22 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
         {
             cts?.Dispose();
         }
+    }
+
+    /// <summary>The call's timeout, when it has one, as a source linked to the caller's token (dispose it after the call).</summary>
+    private CancellationTokenSource? LinkTimeout(FunctionInvokeOptions options, CancellationToken cancellationToken, out CancellationToken token)
+    {
+        TimeSpan timeout = options.Timeout ?? _options.DefaultTimeout;
+        token = cancellationToken;
+        if (timeout == System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            return null;
+        }
+
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        token = cts.Token;
+        return cts;
     }
 
     private ValueTask<FunctionResult> StartAttempt(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken token)
