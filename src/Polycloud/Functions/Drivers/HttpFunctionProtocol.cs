@@ -85,7 +85,19 @@ public static class HttpFunctionProtocol
     public static string? MediaType(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        string? value = RawHeader(response.Content.Headers, "Content-Type");
+
+        // Content headers are few (Content-Type, Content-Length): walking them is cheaper than a lookup by name, which
+        // validates and resolves the name on every call.
+        string? value = null;
+        foreach (var header in response.Content.Headers.NonValidated)
+        {
+            if (string.Equals(header.Key, "Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                value = header.Value.ToString();
+                break;
+            }
+        }
+
         if (value is null)
         {
             return null;
