@@ -124,7 +124,10 @@ public sealed class DifferentialPropertyTests
                     Assert.True(explanation.Verdict == FlowVerdict.Allowed, $"{explanation}\n{translation.Json}");
                 }
             }
-        }, iter: Iterations, threads: 1);
+        }, iter: Iterations * 3, threads: 1);
+
+        // Random policies allow few of their random flows (one seed gave only 92 allowed flows over 400 policies):
+        // three times the usual number of policies keeps the floor below from failing on an unlucky seed.
         Assert.True(checkedFlows > 100, $"only {checkedFlows} allowed flows were checked.");
     }
 
