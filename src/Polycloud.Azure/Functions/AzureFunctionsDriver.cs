@@ -121,9 +121,9 @@ public sealed class AzureFunctionsDriver : IFunctionDriver
     public Uri Url => _url;
 
     /// <inheritdoc/>
-    public async ValueTask<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
+    public ValueTask<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ReadOnlyMemoryContent(payload.ToMemory()) };
+        var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ReadOnlyMemoryContent(payload.ToMemory()) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         switch (_options.Authentication)
         {
@@ -131,19 +131,10 @@ public sealed class AzureFunctionsDriver : IFunctionDriver
                 request.Headers.TryAddWithoutValidation("x-functions-key", _options.FunctionKey);
                 break;
             case AzureFunctionsAuthentication.EntraId:
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync(cancellationToken).ConfigureAwait(false));
-                break;
+                return InvokeWithTokenAsync(request, cancellationToken);
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            string? mediaType = HttpFunctionProtocol.MediaType(response);
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return new FunctionResult(new BinaryData(body, mediaType), (int)response.StatusCode, null, null, mediaType);
-        }
-
-        return await HttpFunctionProtocol.ReadResultAsync(response, null, cancellationToken).ConfigureAwait(false);
+        return HttpFunctionProtocol.SendAsync(_http, request, null, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -167,6 +158,21 @@ public sealed class AzureFunctionsDriver : IFunctionDriver
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async ValueTask<FunctionResult> InvokeWithTokenAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
+        }
+
+        return await HttpFunctionProtocol.SendAsync(_http, request, null, cancellationToken).ConfigureAwait(false);
+    }
 
     private async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
     {

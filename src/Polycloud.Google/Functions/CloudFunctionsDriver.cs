@@ -103,26 +103,22 @@ public sealed class CloudFunctionsDriver : IFunctionDriver
     public Uri Url => _url;
 
     /// <inheritdoc/>
-    public async ValueTask<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
+    public ValueTask<FunctionResult> InvokeAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ReadOnlyMemoryContent(payload.ToMemory()) };
+        var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ReadOnlyMemoryContent(payload.ToMemory()) };
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         if (_options.Authentication == CloudFunctionsAuthentication.IdToken)
         {
             var pending = GetTokenAsync(cancellationToken);
-            string token = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
-            request.Headers.TryAddWithoutValidation("Authorization", BearerHeader(token));
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return InvokeAfterTokenAsync(request, pending, cancellationToken);
+            }
+
+            request.Headers.TryAddWithoutValidation("Authorization", BearerHeader(pending.Result));
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode)
-        {
-            string? mediaType = HttpFunctionProtocol.MediaType(response);
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return new FunctionResult(new BinaryData(body, mediaType), (int)response.StatusCode, null, null, mediaType);
-        }
-
-        return await HttpFunctionProtocol.ReadResultAsync(response, "X-Google-Status", cancellationToken).ConfigureAwait(false);
+        return HttpFunctionProtocol.SendAsync(_http, request, "X-Google-Status", cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -150,6 +146,23 @@ public sealed class CloudFunctionsDriver : IFunctionDriver
     {
         _tokenGate.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<FunctionResult> InvokeAfterTokenAsync(HttpRequestMessage request, ValueTask<string> pending, CancellationToken cancellationToken)
+    {
+        string token;
+        try
+        {
+            token = await pending.ConfigureAwait(false);
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
+        }
+
+        request.Headers.TryAddWithoutValidation("Authorization", BearerHeader(token));
+        return await HttpFunctionProtocol.SendAsync(_http, request, "X-Google-Status", cancellationToken).ConfigureAwait(false);
     }
 
     private ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
