@@ -53,6 +53,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     private readonly bool _userDelegation;
     private readonly int? _maxConcurrency;
     private readonly SemaphoreSlim _keyGate = new(1, 1);
+    private readonly TimeProvider _time;
     private UserDelegationKey? _delegationKey;
 
     /// <summary>Creates a driver over a container client.</summary>
@@ -79,6 +80,7 @@ public sealed class AzureBlobDriver : IBlobDriver
         bool hasSas = container.Uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase);
         _userDelegation = options.SignWithUserDelegationKey && !container.CanGenerateSasUri && !hasSas;
         _maxConcurrency = options.MaximumConcurrency;
+        _time = options.TimeProvider ?? TimeProvider.System;
         Capabilities = new BlobCapabilities
         {
             SignedUrls = container.CanGenerateSasUri || _userDelegation,
@@ -292,7 +294,7 @@ public sealed class AzureBlobDriver : IBlobDriver
     {
         ValidateAddressable(key);
         var blob = _container.GetBlobClient(key);
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         var permissions = options.Method == SignedUrlMethod.Put ? BlobSasPermissions.Create | BlobSasPermissions.Write : BlobSasPermissions.Read;
         var builder = new BlobSasBuilder(permissions, now + options.ExpiresIn)
         {
@@ -697,7 +699,7 @@ public sealed class AzureBlobDriver : IBlobDriver
             }
 
             // A user delegation key may live up to 7 days: take the longest so one key serves many URLs.
-            var now = DateTimeOffset.UtcNow;
+            var now = _time.GetUtcNow();
             var expiresOn = now + TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
             if (expiresOn < sasExpiresOn)
             {

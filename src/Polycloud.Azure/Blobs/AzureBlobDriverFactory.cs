@@ -147,7 +147,11 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
             }
         }
 
-        return new AzureBlobDriver(client, new AzureBlobDriverOptions { SignWithUserDelegationKey = userDelegation });
+        return new AzureBlobDriver(client, new AzureBlobDriverOptions
+        {
+            SignWithUserDelegationKey = userDelegation,
+            TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider,
+        });
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

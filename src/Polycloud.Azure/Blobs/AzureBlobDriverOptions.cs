@@ -18,4 +18,11 @@ public sealed class AzureBlobDriverOptions
     /// block of <see cref="Polycloud.Blobs.BlobUploadOptions.PartSize"/> bytes.
     /// </summary>
     public int? MaximumConcurrency { get; set; }
+
+    /// <summary>
+    /// The clock that dates signed URLs and decides when a cached user delegation key has expired. Default:
+    /// <see cref="TimeProvider.System"/>; <see cref="AzureBlobDriverFactory"/> uses the <see cref="TimeProvider"/>
+    /// registered in the application's services, when there is one.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
 }

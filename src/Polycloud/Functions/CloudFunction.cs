@@ -32,6 +32,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
     private readonly CloudFunctionOptions _options;
     private readonly string _provider;
     private readonly string _name;
+    private readonly TimeProvider _time;
 
     /// <summary>Wraps a driver. The function owns it and disposes it.</summary>
     /// <param name="driver">The driver.</param>
@@ -43,6 +44,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
         ValidateOptions(_options);
         _provider = driver.ProviderName;
         _name = driver.FunctionName;
+        _time = _options.TimeProvider ?? TimeProvider.System;
     }
 
     /// <summary>The function name.</summary>
@@ -391,7 +393,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
                 }
                 catch (Exception ex) when (attempt < maxAttempts && !token.IsCancellationRequested && IsThrottled(ex))
                 {
-                    await Task.Delay(Backoff(attempt, ex), token).ConfigureAwait(false);
+                    await Task.Delay(Backoff(attempt, ex), _time, token).ConfigureAwait(false);
                 }
             }
         }
@@ -411,10 +413,55 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
             return null;
         }
 
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
+        CancellationTokenSource cts;
+        if (ReferenceEquals(_time, TimeProvider.System))
+        {
+            cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(timeout);
+        }
+        else
+        {
+            cts = new ClockTimeoutSource(timeout, _time, cancellationToken);
+        }
+
         token = cts.Token;
         return cts;
+    }
+
+    /// <summary>A source cancelled by the caller's token or, after the timeout, by a timer of the given clock.</summary>
+    private sealed class ClockTimeoutSource : CancellationTokenSource
+    {
+        private readonly ITimer _timer;
+        private readonly CancellationTokenRegistration _caller;
+
+        public ClockTimeoutSource(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        {
+            _caller = cancellationToken.UnsafeRegister(static s => ((ClockTimeoutSource)s!).TryCancel(), this);
+            _timer = time.CreateTimer(static s => ((ClockTimeoutSource)s!).TryCancel(), this, timeout, System.Threading.Timeout.InfiniteTimeSpan);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _timer.Dispose();
+                _caller.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private void TryCancel()
+        {
+            try
+            {
+                Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The call ended first.
+            }
+        }
     }
 
     private ValueTask<FunctionResult> StartAttempt(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken token)
@@ -452,7 +499,7 @@ public sealed class CloudFunction : IAsyncDisposable, IDisposable
                 }
                 catch (Exception ex) when (attempt < maxAttempts && !token.IsCancellationRequested && IsThrottled(ex))
                 {
-                    await Task.Delay(Backoff(attempt, ex), token).ConfigureAwait(false);
+                    await Task.Delay(Backoff(attempt, ex), _time, token).ConfigureAwait(false);
                 }
 
                 pending = StartAttempt(payload, contentType, options, token);

@@ -53,6 +53,12 @@ public sealed class CloudFunctionOptions
 
     /// <summary>How throttled calls are retried.</summary>
     public FunctionRetryOptions Retry { get; set; } = new();
+
+    /// <summary>
+    /// The clock that times calls out and waits between retries. Default: <see cref="TimeProvider.System"/>; tests pass a
+    /// fake clock to step through timeouts and backoff without waiting.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
 
 /// <summary>

@@ -1,4 +1,6 @@
+using System.Threading.Channels;
 using Azure.Core;
+using Microsoft.Extensions.Time.Testing;
 using Polycloud.Azure.Functions;
 using Polycloud.Functions;
 using Xunit;
@@ -80,15 +82,49 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
         Assert.Equal(3, _host.Requests.Count);
     }
 
-    [Fact]
-    public async Task RetryAfter_IsHonoured_UpToTheMaximumDelay()
+    [Theory]
+    [InlineData(60_000, 1_000)] // the host's Retry-After (1 s) is honoured
+    [InlineData(400, 400)] // ... up to MaxDelay
+    public async Task RetryAfter_IsHonoured_UpToTheMaximumDelay(int maxDelayMs, int expectedWaitMs)
     {
-        // No backoff of its own (BaseDelay 0): only the host's Retry-After (1 s) delays the retry, and the call's 300 ms
-        // timeout ends it first. Without honouring Retry-After the retry would run at once and the third call succeed.
-        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMinutes(1) } };
+        // No backoff of its own (BaseDelay 0): only the host's Retry-After (1 s) delays the retry. The clock is a fake
+        // one, so the test steps through the wait instead of racing a timer against a busy machine.
+        var clock = new TimerRecordingClock();
+        var options = new CloudFunctionOptions
+        {
+            Retry = { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs) },
+            TimeProvider = clock,
+        };
         var driver = new AzureFunctionsDriver(new Uri(_host.BaseUrl + "/busy"), "busy", new AzureFunctionsOptions { Authentication = AzureFunctionsAuthentication.FunctionKey, FunctionKey = FunctionsHostStub.Key });
         await using var fn = new CloudFunction(driver, options);
-        var ex = await Assert.ThrowsAsync<CloudException>(() => fn.InvokeAsync(BinaryData.FromString("ok"), new FunctionInvokeOptions { Timeout = TimeSpan.FromMilliseconds(300) }, Ct));
+        var call = fn.InvokeAsync(BinaryData.FromString("ok"), new FunctionInvokeOptions { Timeout = TimeSpan.FromSeconds(30) }, Ct);
+
+        // The first 429 schedules the retry's wait on the clock (the first timer is the call's 30 s timeout).
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedWaitMs), await clock.NextTimerAsync(Ct));
+        Assert.Single(_host.Requests);
+        clock.Advance(TimeSpan.FromMilliseconds(expectedWaitMs - 1));
+        Assert.False(call.IsCompleted);
+        Assert.Single(_host.Requests);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedWaitMs), await clock.NextTimerAsync(Ct)); // the second 429
+        Assert.Equal(2, _host.Requests.Count);
+        clock.Advance(TimeSpan.FromMilliseconds(expectedWaitMs));
+        Assert.Equal("ok", (await call).Payload.ToString());
+        Assert.Equal(3, _host.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Timeout_EndsTheWaitForARetry_WithTimeout()
+    {
+        var clock = new TimerRecordingClock();
+        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMinutes(1) }, TimeProvider = clock };
+        var driver = new AzureFunctionsDriver(new Uri(_host.BaseUrl + "/busy"), "busy", new AzureFunctionsOptions { Authentication = AzureFunctionsAuthentication.FunctionKey, FunctionKey = FunctionsHostStub.Key });
+        await using var fn = new CloudFunction(driver, options);
+        var call = fn.InvokeAsync(BinaryData.FromString("ok"), new FunctionInvokeOptions { Timeout = TimeSpan.FromMilliseconds(300) }, Ct);
+        Assert.Equal(TimeSpan.FromSeconds(1), await clock.NextTimerAsync(Ct)); // waiting for the host's Retry-After
+        clock.Advance(TimeSpan.FromMilliseconds(300));
+        var ex = await Assert.ThrowsAsync<CloudException>(() => call);
         Assert.Equal(CloudErrorCode.Timeout, ex.ErrorCode);
         Assert.Single(_host.Requests);
     }
@@ -127,6 +163,33 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
         }
 
         return _opener.OpenFunction($"azfunc://my-app/{function}", all);
+    }
+
+    /// <summary>A fake clock that reports each timer created after the first (the call's timeout) as it is created.</summary>
+    private sealed class TimerRecordingClock : FakeTimeProvider
+    {
+        private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
+        private int _created;
+
+        public TimerRecordingClock()
+            : base(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero))
+        {
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            if (Interlocked.Increment(ref _created) > 1)
+            {
+                _timers.Writer.TryWrite(dueTime);
+            }
+
+            return timer;
+        }
+
+        // The limit only turns a missing timer into a failure instead of a hang; a passing test never comes near it.
+        public Task<TimeSpan> NextTimerAsync(CancellationToken cancellationToken)
+            => _timers.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
     }
 
     private sealed class StaticCredential : TokenCredential
