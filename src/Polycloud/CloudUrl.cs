@@ -16,6 +16,8 @@ public sealed class CloudUrl
 
     private readonly Dictionary<string, string> _settings;
     private readonly HashSet<string> _read = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _obsoleteNames = new(StringComparer.OrdinalIgnoreCase);
+    private List<ObsoleteSetting>? _obsolete;
 
     private CloudUrl(string scheme, string host, string path, Dictionary<string, string> settings)
     {
@@ -128,6 +130,49 @@ public sealed class CloudUrl
         return _settings.TryGetValue(name, out string? value) ? value : null;
     }
 
+    /// <summary>
+    /// Returns a setting that was renamed: its value under <paramref name="name"/>, else under
+    /// <paramref name="obsoleteName"/> (recorded in <see cref="ObsoleteSettings"/>, so that the opener logs a warning
+    /// once), or <see langword="null"/>. Setting both names is an error.
+    /// </summary>
+    /// <param name="name">The current setting name.</param>
+    /// <param name="obsoleteName">The name it had before, still accepted for one release.</param>
+    /// <returns>The value or <see langword="null"/>.</returns>
+    public string? Get(string name, string obsoleteName)
+    {
+        ArgumentNullException.ThrowIfNull(obsoleteName);
+        string? value = Get(name);
+        _obsoleteNames.Add(obsoleteName);
+        if (!_settings.TryGetValue(obsoleteName, out string? old))
+        {
+            return value;
+        }
+
+        if (value is not null)
+        {
+            throw CloudException.InvalidArgument(obsoleteName, $"'{this}' sets both '{name}' and '{obsoleteName}', its old name; keep '{name}' only.");
+        }
+
+        ReportObsolete(obsoleteName, name);
+        return old;
+    }
+
+    /// <summary>
+    /// Records that the URL uses an obsolete form of a setting that still works (for example a renamed setting, or a
+    /// value that has a new spelling), so that the opener logs a warning once per process.
+    /// </summary>
+    /// <param name="obsolete">What the URL says, for example <c>auth=none</c>.</param>
+    /// <param name="replacement">What to write instead, for example <c>anonymous=true</c>.</param>
+    public void ReportObsolete(string obsolete, string replacement)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(obsolete);
+        ArgumentException.ThrowIfNullOrEmpty(replacement);
+        (_obsolete ??= []).Add(new ObsoleteSetting(Scheme, obsolete, replacement));
+    }
+
+    /// <summary>The obsolete settings this URL used, recorded by <see cref="Get(string, string)"/> and <see cref="ReportObsolete"/>.</summary>
+    public IReadOnlyList<ObsoleteSetting> ObsoleteSettings => (IReadOnlyList<ObsoleteSetting>?)_obsolete ?? [];
+
     /// <summary>Returns the setting's value, failing with a clear message when it is absent or empty.</summary>
     /// <param name="name">The setting name.</param>
     /// <param name="help">What the setting is, for the error message (for example "the AWS region, e.g. us-east-1").</param>
@@ -147,10 +192,17 @@ public sealed class CloudUrl
     /// <param name="name">The setting name.</param>
     /// <param name="defaultValue">The value when the setting is absent.</param>
     /// <returns>The value.</returns>
-    public bool GetBoolean(string name, bool defaultValue)
-    {
-        string? value = Get(name);
-        return value switch
+    public bool GetBoolean(string name, bool defaultValue) => ToBoolean(name, Get(name), defaultValue);
+
+    /// <summary>Returns a renamed boolean setting (see <see cref="Get(string, string)"/>), or <paramref name="defaultValue"/>.</summary>
+    /// <param name="name">The current setting name.</param>
+    /// <param name="obsoleteName">The name it had before.</param>
+    /// <param name="defaultValue">The value when neither is set.</param>
+    /// <returns>The value.</returns>
+    public bool GetBoolean(string name, string obsoleteName, bool defaultValue) => ToBoolean(name, Get(name, obsoleteName), defaultValue);
+
+    private bool ToBoolean(string name, string? value, bool defaultValue)
+        => value switch
         {
             null => defaultValue,
             "" or "1" => true,
@@ -158,7 +210,6 @@ public sealed class CloudUrl
             _ when bool.TryParse(value, out bool b) => b,
             _ => throw CloudException.InvalidArgument(name, $"the setting '{name}' must be true or false, not '{value}' (in '{this}')."),
         };
-    }
 
     /// <summary>Returns an integer setting within a range, or <see langword="null"/> when absent.</summary>
     /// <param name="name">The setting name.</param>
@@ -184,9 +235,16 @@ public sealed class CloudUrl
     /// <summary>Returns a URI setting (absolute http or https), or <see langword="null"/> when absent.</summary>
     /// <param name="name">The setting name.</param>
     /// <returns>The value or <see langword="null"/>.</returns>
-    public Uri? GetUri(string name)
+    public Uri? GetUri(string name) => ToUri(name, Get(name));
+
+    /// <summary>Returns a renamed URI setting (see <see cref="Get(string, string)"/>), or <see langword="null"/> when absent.</summary>
+    /// <param name="name">The current setting name.</param>
+    /// <param name="obsoleteName">The name it had before.</param>
+    /// <returns>The value or <see langword="null"/>.</returns>
+    public Uri? GetUri(string name, string obsoleteName) => ToUri(name, Get(name, obsoleteName));
+
+    private static Uri? ToUri(string name, string? value)
     {
-        string? value = Get(name);
         if (value is null)
         {
             return null;
@@ -210,7 +268,7 @@ public sealed class CloudUrl
         List<string>? unknown = null;
         foreach (string name in _settings.Keys)
         {
-            if (!_read.Contains(name))
+            if (!_read.Contains(name) && !_obsoleteNames.Contains(name))
             {
                 (unknown ??= []).Add(name);
             }
@@ -282,3 +340,9 @@ public sealed class CloudUrl
         }
     }
 }
+
+/// <summary>An obsolete setting that a resource URL used and that still works for now.</summary>
+/// <param name="Scheme">The URL scheme, for example <c>azqueue</c>.</param>
+/// <param name="Obsolete">What the URL says, for example <c>serviceUri=…</c>.</param>
+/// <param name="Replacement">What to write instead, for example <c>endpoint=…</c>.</param>
+public sealed record ObsoleteSetting(string Scheme, string Obsolete, string Replacement);

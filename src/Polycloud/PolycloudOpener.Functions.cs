@@ -91,7 +91,9 @@ public sealed partial class PolycloudOpener
             options.Retry.MaxAttempts = (int)attempts;
         }
 
-        return new CloudFunction(factory.Create(parsed, _services), options);
+        var function = new CloudFunction(factory.Create(parsed, _services), options);
+        ObsoleteSettingsLog.Report(parsed, _services);
+        return function;
     }
 
     private static TimeSpan ParseTimeout(string value)

@@ -56,6 +56,7 @@ public sealed partial class PolycloudOpener
 
         var factory = _queues.Resolve(parsed);
         var driver = factory.Create(parsed, _services);
+        ObsoleteSettingsLog.Report(parsed, _services);
         if (string.IsNullOrEmpty(deadLetterUrl))
         {
             return new MessageQueue(driver);

@@ -77,6 +77,8 @@ public sealed partial class PolycloudOpener
     {
         var parsed = CloudUrl.Parse(url, settings);
         var factory = _blobs.Resolve(parsed);
-        return new BlobBucket(factory.Create(parsed, _services));
+        var bucket = new BlobBucket(factory.Create(parsed, _services));
+        ObsoleteSettingsLog.Report(parsed, _services);
+        return bucket;
     }
 }

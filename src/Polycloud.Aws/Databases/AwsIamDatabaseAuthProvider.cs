@@ -49,9 +49,14 @@ public sealed class AwsIamDatabaseAuthProvider : IDatabaseAuthProvider
             throw CloudException.InvalidArgument(nameof(url), "a database URL is required.");
         }
 
-        string? region = url.Get("region");
-        string? profile = url.Get("profile");
-        if (string.IsNullOrEmpty(region))
+        var aws = AwsSettings.Read(url);
+        if (aws.Endpoint is not null)
+        {
+            throw CloudException.InvalidArgument("endpoint", "auth=aws-iam signs a token for the database host itself; the 'endpoint' setting does not apply.");
+        }
+
+        string? region = aws.FindRegion();
+        if (region is null)
         {
             string? hint = RegionFromHost(url.Host);
             throw CloudException.InvalidArgument(
@@ -59,27 +64,7 @@ public sealed class AwsIamDatabaseAuthProvider : IDatabaseAuthProvider
                 $"auth=aws-iam needs the setting 'region' (the database's AWS region, which the token is signed for), as in '{url.Scheme}://{url.Host}/…?user=…&auth=aws-iam&region={hint ?? "us-east-1"}'.");
         }
 
-        if (!IsRegionName(region))
-        {
-            throw CloudException.InvalidArgument("region", $"'{region}' is not an AWS region name such as 'us-east-1' or 'eu-west-1'.");
-        }
-
-        AWSCredentials? credentials = null;
-        if (!string.IsNullOrEmpty(profile))
-        {
-            var chain = new CredentialProfileStoreChain();
-            if (!chain.TryGetProfile(profile, out _))
-            {
-                throw CloudException.InvalidArgument("profile", $"the AWS profile '{profile}' is not in the shared config or credentials files.");
-            }
-
-            if (!chain.TryGetAWSCredentials(profile, out credentials))
-            {
-                throw CloudException.InvalidArgument("profile", $"the AWS profile '{profile}' has no usable credentials.");
-            }
-        }
-
-        credentials ??= services?.GetService(typeof(AWSCredentials)) as AWSCredentials;
+        var credentials = aws.GetCredentials(services);
         return new RdsAuthTokenSource(region, credentials, _time);
     }
 
@@ -95,24 +80,6 @@ public sealed class AwsIamDatabaseAuthProvider : IDatabaseAuthProvider
         string rest = host[..^Suffix.Length];
         int dot = rest.LastIndexOf('.');
         string candidate = dot >= 0 ? rest[(dot + 1)..] : rest;
-        return IsRegionName(candidate) ? candidate : null;
-    }
-
-    private static bool IsRegionName(string region)
-    {
-        if (region.Length is 0 or > 64 || !char.IsAsciiLetterLower(region[0]) || !region.Contains('-', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (char c in region)
-        {
-            if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c != '-')
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return AwsSettings.IsRegionName(candidate) ? candidate : null;
     }
 }

@@ -339,43 +339,16 @@ internal sealed class LambdaFunctionDriverFactory : IFunctionDriverFactory
             throw CloudException.InvalidArgument("url", $"'{url}' is not a Lambda function URL: use 'lambda://{{function name or ARN}}?region=us-east-1'.");
         }
 
-        string region = url.Get("region") ?? Amazon.Runtime.FallbackRegionFactory.GetRegionEndpoint()?.SystemName
-            ?? throw CloudException.InvalidArgument("region", $"the setting 'region' (the AWS region, e.g. us-east-1) is required for '{url}', or set AWS_REGION.");
+        var aws = AwsSettings.Read(url);
+        string? qualifier = url.Get("qualifier");
+        url.ThrowIfUnknownSettings("aws-lambda");
         var options = new LambdaFunctionOptions
         {
-            Region = region,
-            Qualifier = url.Get("qualifier"),
-            Endpoint = url.GetUri("endpoint"),
+            Region = aws.GetRegion(url),
+            Qualifier = qualifier,
+            Endpoint = aws.Endpoint,
+            Credentials = aws.GetCredentials(services),
         };
-        string? accessKey = url.Get("accessKeyId");
-        string? secretKey = url.Get("secretAccessKey");
-        string? sessionToken = url.Get("sessionToken");
-        string? profile = url.Get("profile");
-        if (accessKey is not null || secretKey is not null)
-        {
-            if (string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey))
-            {
-                throw CloudException.InvalidArgument("accessKeyId", $"'accessKeyId' and 'secretAccessKey' must be set together (in '{url}').");
-            }
-
-            options.Credentials = sessionToken is null ? new BasicAWSCredentials(accessKey, secretKey) : new SessionAWSCredentials(accessKey, secretKey, sessionToken);
-        }
-        else if (profile is not null)
-        {
-            var chain = new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain();
-            if (!chain.TryGetAWSCredentials(profile, out var profileCredentials))
-            {
-                throw CloudException.InvalidArgument("profile", $"the AWS profile '{profile}' was not found in the shared credentials or config file.");
-            }
-
-            options.Credentials = profileCredentials;
-        }
-        else if (services?.GetService(typeof(AWSCredentials)) is AWSCredentials registered)
-        {
-            options.Credentials = registered;
-        }
-
-        url.ThrowIfUnknownSettings("aws-lambda");
         return new LambdaFunctionDriver(url.Host, options);
     }
 }

@@ -22,9 +22,12 @@ namespace Polycloud.Azure.Blobs;
 /// <item><term><c>accountKey</c></term><description>The account's shared key (base64). Never logged.</description></item>
 /// <item><term><c>sas</c></term><description>A SAS token (account or container). Never logged. Signed URLs are not
 /// available with it.</description></item>
+/// <item><term><c>credential</c>, <c>managedIdentityClientId</c></term><description>The kind of Microsoft Entra
+/// credential (see <see cref="AzureSettings"/>).</description></item>
+/// <item><term><c>anonymous</c></term><description><c>true</c>: no credentials, for containers with public read access.</description></item>
 /// <item><term><c>serviceVersion</c></term><description>Pins the REST API version, for example <c>2025-01-05</c>.</description></item>
 /// </list>
-/// <para>Without <c>connectionString</c>, <c>accountKey</c> or <c>sas</c>, the driver authenticates with the
+/// <para>Without <c>connectionString</c>, <c>accountKey</c>, <c>sas</c> or <c>credential</c>, the driver authenticates with the
 /// <see cref="TokenCredential"/> registered in the application's services, else with <see cref="DefaultAzureCredential"/>.</para>
 /// </remarks>
 public sealed class AzureBlobDriverFactory : IBlobDriverFactory
@@ -62,24 +65,16 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
             throw CloudException.InvalidArgument("url", $"'{url}' has a path; an azblob URL names a container only ('azblob://container?account=…'). Use key prefixes in the bucket API instead.");
         }
 
-        string? account = NullIfEmpty(url.Get("account"));
-        Uri? endpoint = url.GetUri("endpoint");
-        string? connectionString = NullIfEmpty(url.Get("connectionString"));
-        string? accountKey = NullIfEmpty(url.Get("accountKey"));
-        string? sas = NullIfEmpty(url.Get("sas"));
+        var azure = AzureSettings.Read(url, AzureSettingsScope.Storage);
         string? serviceVersion = NullIfEmpty(url.Get("serviceVersion"));
         url.ThrowIfUnknownSettings(AzureBlobDriver.Provider);
 
+        string? account = azure.Account;
         var options = CreateClientOptions(serviceVersion);
         BlobContainerClient client;
         bool userDelegation = false;
-        if (connectionString is not null)
+        if (azure.ConnectionString is { } connectionString)
         {
-            if (endpoint is not null || accountKey is not null || sas is not null)
-            {
-                throw CloudException.InvalidArgument("connectionString", "a connection string already holds the endpoint and credential; remove 'endpoint', 'accountKey' and 'sas', or remove 'connectionString'.");
-            }
-
             try
             {
                 client = new BlobContainerClient(connectionString, container, options);
@@ -97,7 +92,7 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
         }
         else
         {
-            Uri serviceUri = endpoint
+            Uri serviceUri = azure.Endpoint
                 ?? (account is not null
                     ? new Uri($"https://{account}.blob.core.windows.net/")
                     : throw CloudException.InvalidArgument("account", $"'{url}' needs the storage account: add '?account=name', an 'endpoint', or a 'connectionString' setting."));
@@ -109,12 +104,7 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
             var uriBuilder = new BlobUriBuilder(serviceUri) { BlobContainerName = container, BlobName = null };
             string accountName = account ?? uriBuilder.AccountName;
             Uri containerUri = uriBuilder.ToUri();
-            if (accountKey is not null && sas is not null)
-            {
-                throw CloudException.InvalidArgument("sas", "give either 'accountKey' or 'sas', not both.");
-            }
-
-            if (accountKey is not null)
+            if (azure.AccountKey is { } accountKey)
             {
                 if (string.IsNullOrEmpty(accountName))
                 {
@@ -133,16 +123,20 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
 
                 client = new BlobContainerClient(containerUri, key, options);
             }
-            else if (sas is not null)
+            else if (azure.Sas is { } sas)
             {
                 // Carried in the URL (not as an AzureSasCredential) so that copy sources are authorized by it too.
-                var withSas = new UriBuilder(containerUri) { Query = sas.TrimStart('?') };
+                var withSas = new UriBuilder(containerUri) { Query = sas };
                 client = new BlobContainerClient(withSas.Uri, options);
+            }
+            else if (azure.Anonymous)
+            {
+                // Public read access: no credential, no signed URLs.
+                client = new BlobContainerClient(containerUri, options);
             }
             else
             {
-                var credential = services?.GetService(typeof(TokenCredential)) as TokenCredential ?? _defaultCredential.Value;
-                client = new BlobContainerClient(containerUri, credential, options);
+                client = new BlobContainerClient(containerUri, azure.GetTokenCredential(services, () => _defaultCredential.Value), options);
                 userDelegation = true;
             }
         }

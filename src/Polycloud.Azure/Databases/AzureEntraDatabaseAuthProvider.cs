@@ -50,22 +50,8 @@ public sealed class AzureEntraDatabaseAuthProvider : IDatabaseAuthProvider
             throw CloudException.InvalidArgument(nameof(url), "a database URL is required.");
         }
 
-        string? clientId = url.Get("managedIdentityClientId");
-        TokenCredential credential;
-        if (clientId is not null)
-        {
-            if (!Guid.TryParse(clientId, out _))
-            {
-                throw CloudException.InvalidArgument("managedIdentityClientId", $"'{clientId}' is not a client ID; give the user-assigned managed identity's client ID (a GUID).");
-            }
-
-            credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = clientId });
-        }
-        else
-        {
-            credential = services?.GetService(typeof(TokenCredential)) as TokenCredential ?? _defaultCredential.Value;
-        }
-
+        var azure = AzureSettings.Read(url, AzureSettingsScope.Credential);
+        var credential = azure.GetTokenCredential(services, () => _defaultCredential.Value);
         return new EntraTokenSource(credential, _time);
     }
 }

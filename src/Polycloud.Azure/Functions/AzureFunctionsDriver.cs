@@ -44,8 +44,10 @@ public sealed class AzureFunctionsOptions
 /// <summary>
 /// Invokes an Azure Functions HTTP trigger: <c>POST https://{app}.azurewebsites.net/api/{function}</c> with a function key
 /// (<c>x-functions-key</c>) or an Entra ID bearer token (Azure.Identity). Opened as <c>azfunc://{app}/{function}</c>; settings:
-/// <c>key</c>, <c>scope</c>, <c>auth</c> (<c>key</c>, <c>entra</c> or <c>none</c>; default: <c>key</c> when a key is set, else
-/// <c>entra</c> when a scope is set, else <c>none</c>), <c>baseUrl</c> (default <c>https://{app}.azurewebsites.net/api</c>),
+/// <c>key</c>, <c>scope</c>, <c>auth</c> (<c>key</c> or <c>entra</c>; default: <c>key</c> when a key is set, else
+/// <c>entra</c> when a scope is set, else none), <c>anonymous</c> (<c>true</c>: no credentials; <c>auth=none</c> is its
+/// old spelling), <c>endpoint</c> (the app's base URL, default <c>https://{app}.azurewebsites.net/api</c>; old name
+/// <c>baseUrl</c>), <c>credential</c> and <c>managedIdentityClientId</c> (see <see cref="AzureSettings"/>),
 /// <c>maxPayloadBytes</c>.
 /// </summary>
 /// <remarks>
@@ -204,22 +206,37 @@ internal sealed class AzureFunctionsDriverFactory : IFunctionDriverFactory
             throw CloudException.InvalidArgument("url", $"'{url}' is not an Azure Functions URL: use 'azfunc://{{app}}/{{function}}'.");
         }
 
-        Uri baseUrl = url.GetUri("baseUrl") ?? new Uri($"https://{url.Host}.azurewebsites.net/api");
+        var azure = AzureSettings.Read(url, AzureSettingsScope.App, obsoleteEndpointName: "baseUrl");
+        Uri baseUrl = azure.Endpoint ?? new Uri($"https://{url.Host}.azurewebsites.net/api");
         var functionUrl = new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + Uri.EscapeDataString(function));
         string? key = url.Get("key");
         string? scope = url.Get("scope");
+        string? auth = url.Get("auth")?.ToLowerInvariant();
+        if (auth == "none")
+        {
+            url.ReportObsolete("auth=none", "anonymous=true");
+        }
+
+        bool anonymous = azure.Anonymous || auth == "none";
+        if (anonymous && (key is not null || auth is "key" or "entra"))
+        {
+            throw CloudException.InvalidArgument("anonymous", $"'{url}' asks for no credentials (anonymous) and sets a key or an auth kind; choose one.");
+        }
+
         var options = new AzureFunctionsOptions
         {
             FunctionKey = key,
             Scope = scope,
-            Credential = services?.GetService(typeof(TokenCredential)) as TokenCredential,
-            Authentication = url.Get("auth")?.ToLowerInvariant() switch
+            Credential = azure.CredentialKind is null && azure.ManagedIdentityClientId is null
+                ? services?.GetService(typeof(TokenCredential)) as TokenCredential
+                : azure.GetTokenCredential(services, static () => new DefaultAzureCredential()),
+            Authentication = auth switch
             {
+                _ when anonymous => AzureFunctionsAuthentication.None,
                 null => key is not null ? AzureFunctionsAuthentication.FunctionKey : scope is not null ? AzureFunctionsAuthentication.EntraId : AzureFunctionsAuthentication.None,
                 "key" => AzureFunctionsAuthentication.FunctionKey,
                 "entra" => AzureFunctionsAuthentication.EntraId,
-                "none" => AzureFunctionsAuthentication.None,
-                { } other => throw CloudException.InvalidArgument("auth", $"the setting 'auth' must be 'key', 'entra' or 'none', not '{other}'."),
+                { } other => throw CloudException.InvalidArgument("auth", $"the setting 'auth' must be 'key' or 'entra' (or anonymous=true for no credentials), not '{other}'."),
             },
         };
         if (url.GetInt64("maxPayloadBytes", 1, long.MaxValue) is { } max)

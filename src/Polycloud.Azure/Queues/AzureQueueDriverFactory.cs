@@ -1,21 +1,27 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Storage;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.DependencyInjection;
 using Polycloud.Queues.Drivers;
 
 namespace Polycloud.Azure.Queues;
 
 /// <summary>
-/// Opens <c>azqueue://queue-name</c> queues. Settings: <c>account</c> (the storage account, reached at
-/// <c>https://{account}.queue.core.windows.net</c> with a <see cref="TokenCredential"/> from the container or
-/// <see cref="DefaultAzureCredential"/>), or <c>connectionString</c> (for example <c>UseDevelopmentStorage=true</c>
-/// for Azurite; keep it out of the URL, in configuration), or <c>serviceUri</c> (a queue service endpoint, with the
-/// token credential); <c>messageEncoding</c>: <c>base64</c> (default, what Azure Functions expects) or <c>none</c>.
+/// Opens <c>azqueue://queue-name</c> queues. Settings: the Azure storage settings (<see cref="AzureSettings"/>):
+/// <c>account</c> (the storage account, reached at <c>https://{account}.queue.core.windows.net</c>), <c>endpoint</c>
+/// (a queue service URL; its old name <c>serviceUri</c> still works, with a warning), <c>connectionString</c> (for
+/// example <c>UseDevelopmentStorage=true</c> for Azurite; keep it out of the URL, in configuration),
+/// <c>accountKey</c>, <c>sas</c>, <c>credential</c>, <c>managedIdentityClientId</c>; and <c>messageEncoding</c>:
+/// <c>base64</c> (default, what Azure Functions expects) or <c>none</c>. Without a connection string, key or SAS, the
+/// client authenticates with the credential named by <c>credential</c>, else the <see cref="TokenCredential"/>
+/// registered in the container, else <see cref="DefaultAzureCredential"/>.
 /// </summary>
 public sealed class AzureQueueDriverFactory : IQueueDriverFactory
 {
     private static readonly string[] SchemeList = ["azqueue"];
+
+    // One DefaultAzureCredential per factory, so every queue opened through it shares the token cache.
+    private readonly Lazy<TokenCredential> _defaultCredential = new(static () => new DefaultAzureCredential(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <inheritdoc/>
     public IReadOnlyList<string> Schemes => SchemeList;
@@ -24,9 +30,7 @@ public sealed class AzureQueueDriverFactory : IQueueDriverFactory
     public IQueueDriver Create(CloudUrl url, IServiceProvider? services)
     {
         ArgumentNullException.ThrowIfNull(url);
-        string? account = url.Get("account");
-        string? connectionString = url.Get("connectionString");
-        var serviceUri = url.GetUri("serviceUri");
+        var azure = AzureSettings.Read(url, AzureSettingsScope.Storage, obsoleteEndpointName: "serviceUri");
         string encoding = url.Get("messageEncoding") ?? "base64";
         url.ThrowIfUnknownSettings("azure-queue");
         if (url.Host.Length == 0)
@@ -40,23 +44,65 @@ public sealed class AzureQueueDriverFactory : IQueueDriverFactory
             "none" => false,
             _ => throw CloudException.InvalidArgument("messageEncoding", $"the setting 'messageEncoding' must be 'base64' or 'none', not '{encoding}'."),
         };
-        var options = new QueueClientOptions { MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None };
-        int sources = (account is null ? 0 : 1) + (connectionString is null ? 0 : 1) + (serviceUri is null ? 0 : 1);
-        if (sources != 1)
+        if (azure.Anonymous)
         {
-            throw CloudException.InvalidArgument("url", $"'{url}' needs exactly one of the settings 'account', 'connectionString' or 'serviceUri'.");
+            throw CloudException.InvalidArgument("anonymous", "Azure Storage queues have no anonymous access; give a credential, a connection string, an account key or a SAS.");
         }
 
+        var options = new QueueClientOptions { MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None };
         QueueClient client;
-        if (connectionString is not null)
+        if (azure.ConnectionString is { } connectionString)
         {
-            client = new QueueClient(connectionString, url.Host, options);
+            try
+            {
+                client = new QueueClient(connectionString, url.Host, options);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+            {
+                // The message of the SDK's exception may quote the connection string: never surface it.
+                throw CloudException.InvalidArgument("connectionString", "the setting is not a valid Azure Storage connection string (expected 'DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;…' or 'UseDevelopmentStorage=true').");
+            }
+
+            if (azure.Account is { } named && !string.Equals(named, client.AccountName, StringComparison.OrdinalIgnoreCase))
+            {
+                throw CloudException.InvalidArgument("account", $"the account '{named}' differs from the account '{client.AccountName}' of the connection string.");
+            }
         }
         else
         {
-            var credential = services?.GetService<TokenCredential>() ?? new DefaultAzureCredential();
-            var root = serviceUri ?? new Uri($"https://{account}.queue.core.windows.net/");
-            client = new QueueClient(new Uri(root, root.AbsolutePath.TrimEnd('/') + "/" + Uri.EscapeDataString(url.Host)), credential, options);
+            var root = azure.Endpoint
+                ?? (azure.Account is { } account
+                    ? new Uri($"https://{account}.queue.core.windows.net/")
+                    : throw CloudException.InvalidArgument("account", $"'{url}' needs the storage account: add '?account=name', an 'endpoint', or a 'connectionString' setting."));
+            var queueUri = new Uri(root, root.AbsolutePath.TrimEnd('/') + "/" + Uri.EscapeDataString(url.Host));
+            if (azure.AccountKey is { } accountKey)
+            {
+                string accountName = azure.Account ?? new QueueUriBuilder(queueUri).AccountName;
+                if (string.IsNullOrEmpty(accountName))
+                {
+                    throw CloudException.InvalidArgument("account", "shared key authentication needs the account name: add 'account=name'.");
+                }
+
+                StorageSharedKeyCredential key;
+                try
+                {
+                    key = new StorageSharedKeyCredential(accountName, accountKey);
+                }
+                catch (FormatException)
+                {
+                    throw CloudException.InvalidArgument("accountKey", "the account key must be the base64 key shown for the storage account.");
+                }
+
+                client = new QueueClient(queueUri, key, options);
+            }
+            else if (azure.Sas is { } sas)
+            {
+                client = new QueueClient(new UriBuilder(queueUri) { Query = sas }.Uri, options);
+            }
+            else
+            {
+                client = new QueueClient(queueUri, azure.GetTokenCredential(services, () => _defaultCredential.Value), options);
+            }
         }
 
         return new AzureQueueDriver(client, base64);

@@ -56,37 +56,29 @@ public sealed class GcsBlobDriverFactory : IBlobDriverFactory
             throw CloudException.InvalidArgument("url", $"'{url}' has a path; a gs:// URL names a bucket only ('gs://bucket'). Use key prefixes for folders.");
         }
 
-        Uri? endpoint = url.GetUri("endpoint");
-        bool anonymous = url.GetBoolean("anonymous", false);
-        string? credentialsFile = url.Get("credentialsFile");
+        var google = GoogleSettings.Read(url, GoogleSettingKinds.Endpoint | GoogleSettingKinds.Anonymous);
         url.ThrowIfUnknownSettings(GcsBlobDriver.Provider);
 
-        if (anonymous && !string.IsNullOrEmpty(credentialsFile))
-        {
-            throw CloudException.InvalidArgument("anonymous", $"'{url}' sets both anonymous=true and credentialsFile; choose one.");
-        }
-
         var builder = new StorageClientBuilder();
-        if (endpoint is not null)
+        if (google.Endpoint is { } endpoint)
         {
             string baseUri = endpoint.AbsoluteUri;
             builder.BaseUri = baseUri.EndsWith('/') ? baseUri : baseUri + "/";
         }
 
         UrlSigner? signer = null;
-        if (anonymous)
+        if (google.Anonymous)
         {
             builder.UnauthenticatedAccess = true;
         }
-        else if (!string.IsNullOrEmpty(credentialsFile))
+        else if (google.LoadServiceAccount(GcsBlobDriver.Provider) is { } serviceAccount)
         {
-            var serviceAccount = LoadServiceAccount(credentialsFile);
             builder.GoogleCredential = serviceAccount.ToGoogleCredential();
             signer = UrlSigner.FromCredential(serviceAccount);
         }
         else
         {
-            var credential = services?.GetService(typeof(GoogleCredential)) as GoogleCredential ?? GetApplicationDefault(url);
+            var credential = google.GetCredential(services, GcsBlobDriver.Provider) ?? GetApplicationDefault(url);
             builder.GoogleCredential = credential;
             signer = TryCreateSigner(credential);
         }
@@ -114,23 +106,6 @@ public sealed class GcsBlobDriverFactory : IBlobDriverFactory
             {
                 throw CloudException.InvalidArgument("url", $"the bucket name '{bucket}' may contain only lower-case letters, digits, '-', '_' and '.', not '{c}'.");
             }
-        }
-    }
-
-    private static ServiceAccountCredential LoadServiceAccount(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw CloudException.InvalidArgument("credentialsFile", $"the service-account key file '{path}' does not exist.");
-        }
-
-        try
-        {
-            return CredentialFactory.FromFile<ServiceAccountCredential>(path);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or Newtonsoft.Json.JsonException)
-        {
-            throw new CloudException(CloudErrorCode.InvalidArgument, $"Invalid argument 'credentialsFile': '{path}' is not a readable service-account JSON key file: {ex.Message}", GcsBlobDriver.Provider, ex);
         }
     }
 

@@ -39,31 +39,7 @@ public sealed class GcpIamDatabaseAuthProvider : IDatabaseAuthProvider
             throw CloudException.InvalidArgument(nameof(url), "a database URL is required.");
         }
 
-        string? credentialsFile = url.Get("credentialsFile");
-        GoogleCredential? credential = null;
-        if (credentialsFile is not null)
-        {
-            credential = LoadServiceAccount(credentialsFile).ToGoogleCredential();
-        }
-
-        credential ??= services?.GetService(typeof(GoogleCredential)) as GoogleCredential;
+        var credential = GoogleSettings.Read(url, GoogleSettingKinds.Credentials).GetCredential(services, GoogleTokenSource.Provider);
         return new GoogleTokenSource(credential?.CreateScoped(Scope));
-    }
-
-    private static ServiceAccountCredential LoadServiceAccount(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw CloudException.InvalidArgument("credentialsFile", $"the service-account key file '{path}' does not exist.");
-        }
-
-        try
-        {
-            return CredentialFactory.FromFile<ServiceAccountCredential>(path);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or Newtonsoft.Json.JsonException)
-        {
-            throw new CloudException(CloudErrorCode.InvalidArgument, $"Invalid argument 'credentialsFile': '{path}' is not a readable service-account JSON key file: {ex.Message}", GoogleTokenSource.Provider, ex);
-        }
     }
 }

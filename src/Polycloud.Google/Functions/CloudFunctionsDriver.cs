@@ -243,16 +243,29 @@ internal sealed class CloudFunctionsDriverFactory : IFunctionDriverFactory
             name = path.Length > 0 ? path[(path.LastIndexOf('/') + 1)..] : functionUrl.Host.Split('.')[0];
         }
 
+        var google = GoogleSettings.Read(url, GoogleSettingKinds.Anonymous);
+        string? auth = url.Get("auth")?.ToLowerInvariant();
+        if (auth == "none")
+        {
+            url.ReportObsolete("auth=none", "anonymous=true");
+        }
+
+        bool anonymous = google.Anonymous || auth == "none";
+        if (anonymous && auth == "idtoken")
+        {
+            throw CloudException.InvalidArgument("anonymous", $"'{url}' sets anonymous=true and auth=idtoken; choose one.");
+        }
+
         var options = new CloudFunctionsOptions
         {
-            Authentication = url.Get("auth")?.ToLowerInvariant() switch
+            Authentication = auth switch
             {
+                _ when anonymous => CloudFunctionsAuthentication.None,
                 null or "idtoken" => CloudFunctionsAuthentication.IdToken,
-                "none" => CloudFunctionsAuthentication.None,
-                { } other => throw CloudException.InvalidArgument("auth", $"the setting 'auth' must be 'idtoken' or 'none', not '{other}'."),
+                { } other => throw CloudException.InvalidArgument("auth", $"the setting 'auth' must be 'idtoken' (or anonymous=true for no credentials), not '{other}'."),
             },
             Audience = url.Get("audience"),
-            Credential = services?.GetService(typeof(GoogleCredential)) as GoogleCredential,
+            Credential = google.GetCredential(services, "gcp-functions"),
         };
         if (url.GetInt64("maxPayloadBytes", 1, long.MaxValue) is { } max)
         {
