@@ -60,13 +60,14 @@ public sealed class AwsSettings
     /// </summary>
     /// <param name="url">The resource URL with its settings.</param>
     /// <param name="pathStyle">Whether the capability understands <c>forcePathStyle</c> (S3).</param>
+    /// <param name="endpoint">Whether the capability understands <c>endpoint</c> (not databases, whose host is the endpoint).</param>
     /// <returns>The settings.</returns>
-    public static AwsSettings Read(CloudUrl url, bool pathStyle = false)
+    public static AwsSettings Read(CloudUrl url, bool pathStyle = false, bool endpoint = true)
     {
         ArgumentNullException.ThrowIfNull(url);
         return new AwsSettings(
             NullIfEmpty(url.Get("region")),
-            url.GetUri("endpoint"),
+            endpoint ? url.GetUri("endpoint") : null,
             NullIfEmpty(url.Get("profile")),
             NullIfEmpty(url.Get("accessKeyId")),
             NullIfEmpty(url.Get("secretAccessKey")),

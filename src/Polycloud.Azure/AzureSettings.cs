@@ -11,6 +11,9 @@ public enum AzureSettingsScope
     /// <c>anonymous</c>.</summary>
     Storage,
 
+    /// <summary>Storage queues (<c>azqueue://</c>): the storage settings but <c>anonymous</c> (queues always need a credential).</summary>
+    Queue,
+
     /// <summary>HTTP endpoints of an app (<c>azfunc://</c>): <c>endpoint</c>, <c>credential</c>,
     /// <c>managedIdentityClientId</c>, <c>anonymous</c>.</summary>
     App,
@@ -90,7 +93,7 @@ public sealed class AzureSettings
     public static AzureSettings Read(CloudUrl url, AzureSettingsScope scope, string? obsoleteEndpointName = null)
     {
         ArgumentNullException.ThrowIfNull(url);
-        bool storage = scope == AzureSettingsScope.Storage;
+        bool storage = scope is AzureSettingsScope.Storage or AzureSettingsScope.Queue;
         bool endpoints = scope != AzureSettingsScope.Credential;
         string? account = storage ? NullIfEmpty(url.Get("account")) : null;
         Uri? endpoint = !endpoints ? null : obsoleteEndpointName is null ? url.GetUri("endpoint") : url.GetUri("endpoint", obsoleteEndpointName);
@@ -99,7 +102,7 @@ public sealed class AzureSettings
         string? sas = storage ? NullIfEmpty(url.Get("sas")) : null;
         string? credential = NullIfEmpty(url.Get("credential"));
         string? clientId = NullIfEmpty(url.Get("managedIdentityClientId"));
-        bool anonymous = endpoints && url.GetBoolean("anonymous", defaultValue: false);
+        bool anonymous = scope is AzureSettingsScope.Storage or AzureSettingsScope.App && url.GetBoolean("anonymous", defaultValue: false);
 
         if (credential is not null)
         {

@@ -81,7 +81,7 @@ public class CloudFunctionsInvokeBenchmarks
 }
 
 /// <summary>
-/// The same invoke without credentials (<c>auth=none</c>: functions that allow unauthenticated calls), where the raw side
+/// The same invoke without credentials (<c>anonymous=true</c>: functions that allow unauthenticated calls), where the raw side
 /// is a bare HttpClient POST of the payload to the function URL with its <c>Content-Type</c>, and the portable side is
 /// <see cref="CloudFunction.InvokeAsync(BinaryData, FunctionInvokeOptions?, CancellationToken)"/> over
 /// <see cref="CloudFunctionsDriver"/> with <see cref="CloudFunctionsAuthentication.None"/>, on the same HttpClient.
@@ -176,7 +176,7 @@ public class CloudFunctionsUnauthenticatedInProcessBenchmarks : CloudFunctionsUn
 /// <summary>
 /// The unauthenticated pair against functions-framework over loopback: the <c>echo</c> function of eng/emulators/gcf
 /// (<c>POLYCLOUD_TEST_GCF_ECHO</c>, default http://127.0.0.1:8081), on an <see cref="HttpClient"/> over a
-/// <see cref="SocketsHttpHandler"/>. Both sides send no credentials (<c>auth=none</c>) because functions-framework
+/// <see cref="SocketsHttpHandler"/>. Both sides send no credentials (<c>anonymous=true</c>) because functions-framework
 /// neither needs nor checks them; the ID-token pair exists only in process (<see cref="CloudFunctionsInvokeBenchmarks"/>).
 /// </summary>
 [OverheadSuite("Cloud Functions, no credentials", BenchTransport.Emulator)]

@@ -49,12 +49,7 @@ public sealed class AwsIamDatabaseAuthProvider : IDatabaseAuthProvider
             throw CloudException.InvalidArgument(nameof(url), "a database URL is required.");
         }
 
-        var aws = AwsSettings.Read(url);
-        if (aws.Endpoint is not null)
-        {
-            throw CloudException.InvalidArgument("endpoint", "auth=aws-iam signs a token for the database host itself; the 'endpoint' setting does not apply.");
-        }
-
+        var aws = AwsSettings.Read(url, endpoint: false);
         string? region = aws.FindRegion();
         if (region is null)
         {

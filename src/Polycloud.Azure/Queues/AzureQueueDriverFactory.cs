@@ -30,7 +30,7 @@ public sealed class AzureQueueDriverFactory : IQueueDriverFactory
     public IQueueDriver Create(CloudUrl url, IServiceProvider? services)
     {
         ArgumentNullException.ThrowIfNull(url);
-        var azure = AzureSettings.Read(url, AzureSettingsScope.Storage, obsoleteEndpointName: "serviceUri");
+        var azure = AzureSettings.Read(url, AzureSettingsScope.Queue, obsoleteEndpointName: "serviceUri");
         string encoding = url.Get("messageEncoding") ?? "base64";
         url.ThrowIfUnknownSettings("azure-queue");
         if (url.Host.Length == 0)
@@ -44,11 +44,6 @@ public sealed class AzureQueueDriverFactory : IQueueDriverFactory
             "none" => false,
             _ => throw CloudException.InvalidArgument("messageEncoding", $"the setting 'messageEncoding' must be 'base64' or 'none', not '{encoding}'."),
         };
-        if (azure.Anonymous)
-        {
-            throw CloudException.InvalidArgument("anonymous", "Azure Storage queues have no anonymous access; give a credential, a connection string, an account key or a SAS.");
-        }
-
         var options = new QueueClientOptions { MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None };
         QueueClient client;
         if (azure.ConnectionString is { } connectionString)

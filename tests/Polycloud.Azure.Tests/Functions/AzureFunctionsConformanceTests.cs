@@ -26,5 +26,5 @@ public sealed class AzureFunctionsConformanceTests : FunctionConformanceTests, I
     };
 
     private CloudFunction OpenAt(string function)
-        => Opener.OpenFunction($"azfunc://my-app/{function}", [new("baseUrl", _host.BaseUrl), new("key", FunctionsHostStub.Key)]);
+        => Opener.OpenFunction($"azfunc://my-app/{function}", [new("endpoint", _host.BaseUrl), new("key", FunctionsHostStub.Key)]);
 }

@@ -156,7 +156,7 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
 
     private CloudFunction Open(string function, params (string Name, string Value)[] settings)
     {
-        var all = new List<KeyValuePair<string, string>> { new("baseUrl", _host.BaseUrl) };
+        var all = new List<KeyValuePair<string, string>> { new("endpoint", _host.BaseUrl) };
         foreach (var (name, value) in settings)
         {
             all.Add(new(name, value));

@@ -5,7 +5,7 @@ namespace Polycloud.Google.Tests.Functions;
 
 /// <summary>
 /// The function conformance suite against Google Cloud Functions HTTP functions served by functions-framework
-/// (eng/emulators/gcf: echo on 8081, fail on 8082, slow on 8083), without authentication (<c>auth=none</c>).
+/// (eng/emulators/gcf: echo on 8081, fail on 8082, slow on 8083), without authentication (<c>anonymous=true</c>).
 /// </summary>
 public sealed class CloudFunctionsConformanceTests : FunctionConformanceTests
 {
@@ -27,5 +27,5 @@ public sealed class CloudFunctionsConformanceTests : FunctionConformanceTests
         _ => OpenAt(Url("POLYCLOUD_TEST_GCF_ECHO", 8081) + "/missing"),
     };
 
-    private static CloudFunction OpenAt(string url) => Opener.OpenFunction("gcf+" + url + "?auth=none");
+    private static CloudFunction OpenAt(string url) => Opener.OpenFunction("gcf+" + url + "?anonymous=true");
 }

@@ -88,7 +88,7 @@ public sealed class CloudFunctionsWireTests
     public async Task Opening_ParsesBothUrlForms_AndValidatesSettings()
     {
         var factory = new CloudFunctionsDriverFactory();
-        var byName = (CloudFunctionsDriver)factory.Create(CloudUrl.Parse("gcf://my-project/europe-west1/resize?auth=none"), null);
+        var byName = (CloudFunctionsDriver)factory.Create(CloudUrl.Parse("gcf://my-project/europe-west1/resize?anonymous=true"), null);
         Assert.Equal("resize", byName.FunctionName);
         Assert.Equal(new Uri("https://europe-west1-my-project.cloudfunctions.net/resize"), byName.Url);
         var byUrl = (CloudFunctionsDriver)factory.Create(CloudUrl.Parse("gcf+https://resize-abc123-ew.a.run.app?audience=https://resize-abc123-ew.a.run.app"), null);
@@ -100,7 +100,7 @@ public sealed class CloudFunctionsWireTests
         Assert.Throws<CloudException>(() => opener.OpenFunction("gcf://my-project/resize"));
         Assert.Throws<CloudException>(() => opener.OpenFunction("gcf://p/r/f?auth=basic"));
         Assert.Throws<CloudException>(() => opener.OpenFunction("gcf://p/r/f?colour=red"));
-        await using var fn = opener.OpenFunction("gcf://my-project/europe-west1/resize?auth=none");
+        await using var fn = opener.OpenFunction("gcf://my-project/europe-west1/resize?anonymous=true");
         var ex = await Assert.ThrowsAsync<CloudException>(() => fn.InvokeEventAsync(BinaryData.FromString("{}"), cancellationToken: Ct));
         Assert.Equal(CloudErrorCode.NotSupported, ex.ErrorCode);
     }

@@ -120,7 +120,7 @@ public sealed class PubSubWireTests
     public void Urls_name_a_topic_and_a_subscription()
     {
         var opener = new PolycloudOpener().AddGoogle();
-        using var queue = opener.OpenQueue("gcppubsub://projects/p1/topics/orders?subscription=orders-worker&unauthenticated=true&endpoint=http://127.0.0.1:8085");
+        using var queue = opener.OpenQueue("gcppubsub://projects/p1/topics/orders?subscription=orders-worker&anonymous=true&endpoint=http://127.0.0.1:8085");
         var driver = queue.As<PubSubQueueDriver>();
         Assert.Equal("projects/p1/topics/orders", driver.Topic);
         Assert.Equal("projects/p1/subscriptions/orders-worker", driver.Subscription);
