@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Polycloud;
 using Polycloud.Blobs;
 using Polycloud.Databases;
@@ -78,6 +79,40 @@ public static class PolycloudServiceCollectionExtensions
             : throw CloudException.InvalidArgument("serviceKey", $"Polycloud resources are keyed by their configured name (a string), not by {key?.GetType().Name ?? "null"}."));
     }
 
+    /// <summary>
+    /// Checks the whole <c>Polycloud</c> section when the host starts (<c>ValidateOnStart</c>): unknown keys, and every
+    /// configured resource opened (no network call) so that an unknown scheme, a misspelt or missing setting fails
+    /// start-up with all problems listed together, each with its configuration path.
+    /// </summary>
+    private static void AddConfigurationValidation(IServiceCollection services)
+    {
+        if (services.Any(static d => d.ServiceType == typeof(IValidateOptions<PolycloudConfigurationStatus>)))
+        {
+            return;
+        }
+
+        services.AddSingleton<IValidateOptions<PolycloudConfigurationStatus>, PolycloudConfigurationValidator>();
+        services.AddOptions<PolycloudConfigurationStatus>().ValidateOnStart();
+        services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Blobs", (url, settings, _) => sp.GetRequiredService<PolycloudOpener>().OpenBucket(url, settings)));
+        services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Queues", (url, settings, _) => sp.GetRequiredService<PolycloudOpener>().OpenQueue(url, settings)));
+        services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Functions", (url, settings, _) => sp.GetRequiredService<PolycloudOpener>().OpenFunction(url, settings)));
+        services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Databases", (url, settings, name) => sp.GetRequiredService<PolycloudOpener>().OpenDatabase(url, settings, name)));
+    }
+
+    /// <summary>
+    /// Checks the <c>Polycloud</c> configuration section now, as a host does at start-up: throws one
+    /// <see cref="OptionsValidationException"/> listing every problem (unknown or misspelt keys, unknown schemes, unknown,
+    /// missing or invalid settings), each with its configuration path. For applications that build a service provider
+    /// without a host; a host runs the same check when it starts.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <exception cref="OptionsValidationException">The configuration has problems.</exception>
+    public static void ValidatePolycloudConfiguration(this IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _ = services.GetRequiredService<IOptions<PolycloudConfigurationStatus>>().Value;
+    }
+
     private static PolycloudBuilder AddCore(IServiceCollection services, IConfigurationSection? section)
     {
         services.TryAddSingleton(new PolycloudConfigurationRoot(section));
@@ -90,6 +125,7 @@ public static class PolycloudServiceCollectionExtensions
         AddDatabases(services);
         FunctionServiceRegistration.AddCore(services);
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
+        AddConfigurationValidation(services);
         return new PolycloudBuilder(services, section);
     }
 }
