@@ -213,8 +213,11 @@ namespace Polycloud.Analyzers
         };
 
         /// <summary>
-        /// Native status codes (HTTP) and the portable <c>Polycloud.CloudErrorCode</c> member they become. Used by the
-        /// exception code fix to rewrite <c>when (e.StatusCode == HttpStatusCode.NotFound)</c> filters.
+        /// Native status codes (HTTP) and the portable <c>Polycloud.CloudErrorCode</c> member they become, as the drivers'
+        /// one status table (<c>Polycloud.Drivers.CloudErrors</c>, docs/errors.md) maps them. Used by the exception code
+        /// fix to rewrite <c>when (e.StatusCode == HttpStatusCode.NotFound)</c> filters. 409 is not here: it becomes
+        /// AlreadyExists or PreconditionFailed depending on the native code, so a filter on it alone has no mechanical
+        /// rewrite.
         /// </summary>
         internal static readonly KeyValuePair<int, string>[] HttpStatusToErrorCode =
         {
@@ -223,11 +226,11 @@ namespace Polycloud.Analyzers
             new KeyValuePair<int, string>(403, "PermissionDenied"),
             new KeyValuePair<int, string>(404, "NotFound"),
             new KeyValuePair<int, string>(408, "Timeout"),
-            new KeyValuePair<int, string>(409, "AlreadyExists"),
             new KeyValuePair<int, string>(412, "PreconditionFailed"),
             new KeyValuePair<int, string>(429, "Throttled"),
-            new KeyValuePair<int, string>(500, "Internal"),
+            new KeyValuePair<int, string>(500, "Unavailable"),
             new KeyValuePair<int, string>(501, "NotSupported"),
+            new KeyValuePair<int, string>(502, "Unavailable"),
             new KeyValuePair<int, string>(503, "Unavailable"),
             new KeyValuePair<int, string>(504, "Timeout"),
         };
@@ -263,7 +266,7 @@ namespace Polycloud.Analyzers
             new KeyValuePair<string, string>("RequestThrottled", "Throttled"),
             new KeyValuePair<string, string>("InvalidArgument", "InvalidArgument"),
             new KeyValuePair<string, string>("InvalidBucketName", "InvalidArgument"),
-            new KeyValuePair<string, string>("InternalError", "Internal"),
+            new KeyValuePair<string, string>("InternalError", "Unavailable"),
             new KeyValuePair<string, string>("ServiceUnavailable", "Unavailable"),
             new KeyValuePair<string, string>("RequestTimeout", "Timeout"),
             new KeyValuePair<string, string>("OperationTimedOut", "Timeout"),

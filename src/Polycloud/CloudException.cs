@@ -53,7 +53,7 @@ public class CloudException : Exception
     /// <see langword="true"/> when retrying the same call later may succeed (<see cref="CloudErrorCode.Throttled"/>,
     /// <see cref="CloudErrorCode.Unavailable"/>, <see cref="CloudErrorCode.Timeout"/>).
     /// </summary>
-    public bool IsTransient => ErrorCode is CloudErrorCode.Throttled or CloudErrorCode.Unavailable or CloudErrorCode.Timeout;
+    public bool IsTransient => Drivers.CloudErrors.IsTransient(ErrorCode);
 
     /// <summary>Creates an <see cref="CloudErrorCode.InvalidArgument"/> exception for a bad argument, naming it and the rule it broke.</summary>
     /// <param name="argumentName">The parameter or setting name.</param>

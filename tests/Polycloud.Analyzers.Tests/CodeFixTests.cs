@@ -81,7 +81,7 @@ public class CodeFixTests
                 void Run(Action action)
                 {
                     try { action(); }
-                    catch ({|#0:Azure.RequestFailedException|} e) when (e.Status == 409 || e.ErrorCode == "ConditionNotMet") { throw; }
+                    catch ({|#0:Azure.RequestFailedException|} e) when (e.ErrorCode == "BlobAlreadyExists" || e.ErrorCode == "ConditionNotMet") { throw; }
                     catch ({|#1:Amazon.SQS.AmazonSQSException|}) { }
                 }
             }

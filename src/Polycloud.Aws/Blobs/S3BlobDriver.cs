@@ -372,77 +372,19 @@ public sealed class S3BlobDriver : IBlobDriver
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Maps an AWS SDK or transport exception to the portable code (see <see cref="IBlobDriver.ClassifyError"/>).</summary>
+    /// <summary>Maps an AWS SDK or transport exception to the portable code (see <see cref="IBlobDriver.ClassifyError"/>):
+    /// the S3 codes below, then the codes all AWS services share, then the HTTP status (docs/errors.md).</summary>
     /// <param name="exception">The exception.</param>
     /// <returns>The portable code.</returns>
-    internal static CloudErrorCode Classify(Exception exception)
+    internal static CloudErrorCode Classify(Exception exception) => AwsErrors.Classify(exception, FromErrorCode);
+
+    /// <summary>The S3 error codes whose meaning the status alone does not carry.</summary>
+    private static CloudErrorCode? FromErrorCode(string errorCode) => errorCode switch
     {
-        switch (exception)
-        {
-            case CloudException cloud:
-                return cloud.ErrorCode;
-            case AmazonServiceException service:
-                var code = FromErrorCode(service.ErrorCode);
-                if (code is not null)
-                {
-                    return code.Value;
-                }
-
-                if (service.StatusCode == 0 || (int)service.StatusCode < 100)
-                {
-                    return service.InnerException is { } inner ? Classify(inner) : CloudErrorCode.Unknown;
-                }
-
-                return FromStatus(service.StatusCode);
-            case AmazonClientException client when client.InnerException is { } inner:
-                return Classify(inner);
-            case AmazonClientException client when client.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase):
-                return CloudErrorCode.Unauthenticated;
-            case HttpRequestException or SocketException or IOException:
-                return CloudErrorCode.Unavailable;
-            case TimeoutException:
-                return CloudErrorCode.Timeout;
-            default:
-                return CloudErrorCode.Unknown;
-        }
-    }
-
-    private static CloudErrorCode? FromErrorCode(string? errorCode) => errorCode switch
-    {
-        null or "" => null,
         "NoSuchKey" or "NoSuchBucket" or "NotFound" or "NoSuchUpload" or "NoSuchVersion" => CloudErrorCode.NotFound,
-        "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "TokenRefreshRequired" or "InvalidToken"
-            or "RequestTimeTooSkewed" or "MissingSecurityHeader" or "AuthorizationHeaderMalformed" => CloudErrorCode.Unauthenticated,
-        "AccessDenied" or "AllAccessDisabled" or "AccountProblem" or "InvalidObjectState" => CloudErrorCode.PermissionDenied,
-        "SlowDown" or "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequests"
-            or "TooManyRequestsException" or "ServiceQuotaExceeded" => CloudErrorCode.Throttled,
-        "PreconditionFailed" or "ConditionalRequestConflict" => CloudErrorCode.PreconditionFailed,
         "BucketAlreadyExists" or "BucketAlreadyOwnedByYou" => CloudErrorCode.AlreadyExists,
-        "InvalidArgument" or "BadDigest" or "InvalidDigest" or "InvalidRange" or "EntityTooLarge" or "EntityTooSmall"
-            or "InvalidPart" or "InvalidPartOrder" or "KeyTooLongError" or "MetadataTooLarge" or "InvalidBucketName"
-            or "MalformedXML" or "InvalidRequest" or "IncompleteBody" or "InvalidURI" or "XAmzContentSHA256Mismatch" => CloudErrorCode.InvalidArgument,
-        "RequestTimeout" => CloudErrorCode.Timeout,
-        "InternalError" => CloudErrorCode.Internal,
-        "ServiceUnavailable" => CloudErrorCode.Unavailable,
-        "NotImplemented" => CloudErrorCode.NotSupported,
+        "PreconditionFailed" or "ConditionalRequestConflict" => CloudErrorCode.PreconditionFailed,
         _ => null,
-    };
-
-    private static CloudErrorCode FromStatus(HttpStatusCode status) => (int)status switch
-    {
-        400 => CloudErrorCode.InvalidArgument,
-        401 => CloudErrorCode.Unauthenticated,
-        403 => CloudErrorCode.PermissionDenied,
-        404 => CloudErrorCode.NotFound,
-        408 => CloudErrorCode.Timeout,
-        409 => CloudErrorCode.AlreadyExists,
-        412 => CloudErrorCode.PreconditionFailed,
-        416 => CloudErrorCode.InvalidArgument,
-        429 => CloudErrorCode.Throttled,
-        500 => CloudErrorCode.Internal,
-        501 => CloudErrorCode.NotSupported,
-        >= 500 and < 600 => CloudErrorCode.Unavailable,
-        _ => CloudErrorCode.Unknown,
     };
 
     private async Task<BlobWriteResult> PutAsync(string key, Stream content, long length, BlobUploadOptions options, CancellationToken cancellationToken)

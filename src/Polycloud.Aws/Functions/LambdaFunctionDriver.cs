@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using Polycloud.Aws.Signing;
+using Polycloud.Drivers;
 using Polycloud.Functions;
 using Polycloud.Functions.Drivers;
 
@@ -145,11 +146,7 @@ public sealed class LambdaFunctionDriver : IFunctionDriver
     public CloudErrorCode ClassifyError(Exception exception) => exception switch
     {
         LambdaServiceException e => Classify(e),
-        HttpRequestException { StatusCode: null } => CloudErrorCode.Unavailable,
-        HttpRequestException => CloudErrorCode.Unknown,
-        IOException => CloudErrorCode.Unavailable,
-        AmazonClientException => CloudErrorCode.Unauthenticated,
-        _ => CloudErrorCode.Unknown,
+        _ => AwsErrors.Classify(exception, FromErrorType),
     };
 
     /// <inheritdoc/>
@@ -171,24 +168,21 @@ public sealed class LambdaFunctionDriver : IFunctionDriver
         return ValueTask.CompletedTask;
     }
 
-    internal static CloudErrorCode Classify(LambdaServiceException e) => e.ErrorType switch
+    /// <summary>Classifies a Lambda error answer: its <c>x-amzn-ErrorType</c> first (Lambda's own types, then the types all
+    /// AWS services share), else its status (docs/errors.md).</summary>
+    internal static CloudErrorCode Classify(LambdaServiceException e)
+        => (FromErrorType(e.ErrorType) ?? AwsErrors.FromCommonCode(e.ErrorType)) ?? CloudErrors.FromHttpStatus(e.StatusCode);
+
+    /// <summary>The Lambda error types whose meaning the status alone does not carry.</summary>
+    private static CloudErrorCode? FromErrorType(string errorType) => errorType switch
     {
         "ResourceNotFoundException" => CloudErrorCode.NotFound,
-        "TooManyRequestsException" or "EC2ThrottledException" or "ThrottlingException" => CloudErrorCode.Throttled,
-        "RequestTooLargeException" or "InvalidRequestContentException" or "InvalidParameterValueException" or "UnsupportedMediaTypeException" => CloudErrorCode.InvalidArgument,
-        "UnrecognizedClientException" or "InvalidSignatureException" or "ExpiredTokenException" or "IncompleteSignatureException" or "MissingAuthenticationTokenException" or "SignatureDoesNotMatch" => CloudErrorCode.Unauthenticated,
-        "AccessDeniedException" or "KMSAccessDeniedException" => CloudErrorCode.PermissionDenied,
+        "EC2ThrottledException" => CloudErrorCode.Throttled,
+        "KMSAccessDeniedException" => CloudErrorCode.PermissionDenied,
+
+        // The function is being created or updated (409, 502): the same call succeeds once it is ready.
         "ResourceConflictException" or "ResourceNotReadyException" => CloudErrorCode.Unavailable,
-        _ => (int)e.StatusCode switch
-        {
-            404 => CloudErrorCode.NotFound,
-            429 => CloudErrorCode.Throttled,
-            401 => CloudErrorCode.Unauthenticated,
-            403 => CloudErrorCode.PermissionDenied,
-            400 or 413 or 415 => CloudErrorCode.InvalidArgument,
-            >= 500 => CloudErrorCode.Unavailable,
-            _ => CloudErrorCode.Unknown,
-        },
+        _ => null,
     };
 
     private async Task<HttpRequestMessage> CreateRequestAsync(BinaryData payload, string invocationType, FunctionInvokeOptions options, CancellationToken cancellationToken)
@@ -206,8 +200,18 @@ public sealed class LambdaFunctionDriver : IFunctionDriver
         }
 
         // The default chain is resolved on first use, never while opening (it may probe the instance metadata service).
-        var source = _credentials ??= Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials();
-        var credentials = await source.GetCredentialsAsync().ConfigureAwait(false);
+        ImmutableCredentials credentials;
+        try
+        {
+            var source = _credentials ??= Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentials();
+            credentials = await source.GetCredentialsAsync().ConfigureAwait(false);
+        }
+        catch (AmazonClientException ex)
+        {
+            request.Dispose();
+            throw new CloudException(CloudErrorCode.Unauthenticated, $"{ProviderName}: no AWS credentials to sign the request with: {ex.Message}", ProviderName, ex);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         _signer.Sign(request, AwsSigV4Signer.HashPayload(payload.ToMemory().Span), credentials, _time.GetUtcNow());
         return request;

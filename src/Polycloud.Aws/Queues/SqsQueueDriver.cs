@@ -186,9 +186,19 @@ public sealed class SqsQueueDriver : IQueueDriver
     public async Task<string?> ChangeLeaseAsync(ReceivedMessage message, TimeSpan visibleAfter, CancellationToken cancellationToken)
     {
         string url = _fixedQueueUrl ?? await GetQueueUrlAsync(cancellationToken).ConfigureAwait(false);
-        await _client.ChangeMessageVisibilityAsync(
-            new ChangeMessageVisibilityRequest { QueueUrl = url, ReceiptHandle = message.LeaseToken, VisibilityTimeout = (int)Math.Ceiling(visibleAfter.TotalSeconds) },
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _client.ChangeMessageVisibilityAsync(
+                new ChangeMessageVisibilityRequest { QueueUrl = url, ReceiptHandle = message.LeaseToken, VisibilityTimeout = (int)Math.Ceiling(visibleAfter.TotalSeconds) },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonSQSException ex) when (ex.ErrorCode == "InvalidParameterValue")
+        {
+            // SQS answers a receipt handle whose lease has ended with InvalidParameterValue; the portable layer has
+            // already checked the visibility timeout, the call's only other parameter.
+            throw new CloudException(CloudErrorCode.PreconditionFailed, $"aws-sqs: the lease on message '{message.MessageId}' in '{QueueName}' has ended (its receipt handle is no longer valid).", ProviderName, ex);
+        }
+
         return null;
     }
 
@@ -196,32 +206,26 @@ public sealed class SqsQueueDriver : IQueueDriver
     public CloudErrorCode ClassifyError(Exception exception)
         => exception switch
         {
+            // The SDK raises these types for SQS's own codes; their status (often 400) does not carry the meaning.
             QueueDoesNotExistException or QueueDeletedRecentlyException or ResourceNotFoundException => CloudErrorCode.NotFound,
             ReceiptHandleIsInvalidException or MessageNotInflightException => CloudErrorCode.PreconditionFailed,
             RequestThrottledException or OverLimitException or KmsThrottledException => CloudErrorCode.Throttled,
-            InvalidMessageContentsException or InvalidAttributeNameException or InvalidAttributeValueException or BatchRequestTooLongException
-                or TooManyEntriesInBatchRequestException or UnsupportedOperationException or InvalidAddressException => CloudErrorCode.InvalidArgument,
             KmsAccessDeniedException => CloudErrorCode.PermissionDenied,
-            AmazonServiceException { ErrorCode: "AWS.SimpleQueueService.NonExistentQueue" or "QueueDoesNotExist" } => CloudErrorCode.NotFound,
-            AmazonServiceException { ErrorCode: "ReceiptHandleIsInvalid" or "InvalidParameterValue" } when exception.Message.Contains("receipt", StringComparison.OrdinalIgnoreCase) => CloudErrorCode.PreconditionFailed,
-            AmazonServiceException { ErrorCode: "AccessDenied" or "AccessDeniedException" } => CloudErrorCode.PermissionDenied,
-            AmazonServiceException { ErrorCode: "InvalidClientTokenId" or "SignatureDoesNotMatch" or "ExpiredToken" or "UnrecognizedClientException" } => CloudErrorCode.Unauthenticated,
-            AmazonServiceException { ErrorCode: "ThrottlingException" } => CloudErrorCode.Throttled,
-            AmazonServiceException se => se.StatusCode switch
-            {
-                HttpStatusCode.NotFound => CloudErrorCode.NotFound,
-                HttpStatusCode.Forbidden => CloudErrorCode.PermissionDenied,
-                HttpStatusCode.Unauthorized => CloudErrorCode.Unauthenticated,
-                HttpStatusCode.TooManyRequests => CloudErrorCode.Throttled,
-                HttpStatusCode.BadRequest => CloudErrorCode.InvalidArgument,
-                HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout => CloudErrorCode.Unavailable,
-                >= HttpStatusCode.InternalServerError => CloudErrorCode.Internal,
-                _ => CloudErrorCode.Unknown,
-            },
-            HttpRequestException or IOException => CloudErrorCode.Unavailable,
-            AmazonClientException => CloudErrorCode.Unauthenticated,
-            _ => CloudErrorCode.Unknown,
+            InvalidAddressException => CloudErrorCode.InvalidArgument,
+            _ => AwsErrors.Classify(exception, FromErrorCode),
         };
+
+    /// <summary>The SQS error codes (query-protocol and JSON-protocol spellings) whose meaning the status alone does not carry.</summary>
+    private static CloudErrorCode? FromErrorCode(string errorCode) => errorCode switch
+    {
+        "AWS.SimpleQueueService.NonExistentQueue" or "QueueDoesNotExist" or "AWS.SimpleQueueService.QueueDeletedRecently" or "QueueDeletedRecently"
+            or "ResourceNotFoundException" => CloudErrorCode.NotFound,
+        "ReceiptHandleIsInvalid" or "AWS.SimpleQueueService.MessageNotInflight" or "MessageNotInflight" => CloudErrorCode.PreconditionFailed,
+        "OverLimit" or "KMS.ThrottlingException" or "KmsThrottled" => CloudErrorCode.Throttled,
+        "KMS.AccessDeniedException" or "KmsAccessDenied" => CloudErrorCode.PermissionDenied,
+        "InvalidAddress" => CloudErrorCode.InvalidArgument,
+        _ => null,
+    };
 
     /// <inheritdoc/>
     public bool TryAs<T>([NotNullWhen(true)] out T? value)

@@ -347,32 +347,11 @@ public sealed class AzureBlobDriver : IBlobDriver
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Maps an exception from the Azure SDK or Azure.Identity to a portable code.</summary>
+    /// <summary>Maps an exception from the Azure SDK or Azure.Identity to a portable code: the Blob codes below, then the
+    /// codes all Azure Storage services share, then the HTTP status (docs/errors.md).</summary>
     /// <param name="exception">The exception.</param>
     /// <returns>The code.</returns>
-    internal static CloudErrorCode Classify(Exception exception)
-    {
-        switch (exception)
-        {
-            case CloudException cloud:
-                return cloud.ErrorCode;
-            case RequestFailedException { Status: 0 } noResponse:
-                return noResponse.InnerException is { } inner ? Classify(inner) : CloudErrorCode.Unavailable;
-            case RequestFailedException failed:
-                return ClassifyStatus(failed.Status, failed.ErrorCode);
-            case AuthenticationFailedException:
-                return CloudErrorCode.Unauthenticated;
-            case AggregateException aggregate when aggregate.InnerExceptions.Count > 0:
-                // The SDK's retry policy reports the last failure of each attempt.
-                return Classify(aggregate.InnerExceptions[^1]);
-            case TimeoutException:
-                return CloudErrorCode.Timeout;
-            case HttpRequestException or IOException:
-                return CloudErrorCode.Unavailable;
-            default:
-                return CloudErrorCode.Unknown;
-        }
-    }
+    internal static CloudErrorCode Classify(Exception exception) => AzureStorageErrors.Classify(exception, FromErrorCode);
 
     /// <summary>
     /// Rejects keys the Azure SDK for .NET cannot address: it builds each blob's URL with <see cref="Uri"/>, which trims
@@ -405,27 +384,13 @@ public sealed class AzureBlobDriver : IBlobDriver
         }
     }
 
-    private static CloudErrorCode ClassifyStatus(int status, string? errorCode) => status switch
+    /// <summary>The Blob service's error codes whose meaning the status alone does not carry.</summary>
+    private static CloudErrorCode? FromErrorCode(string errorCode) => errorCode switch
     {
-        400 when errorCode is "Md5Mismatch" or "InvalidMd5" => CloudErrorCode.InvalidArgument,
-        400 => CloudErrorCode.InvalidArgument,
-        401 => CloudErrorCode.Unauthenticated,
-        403 when errorCode is "AuthenticationFailed" or "InvalidAuthenticationInfo" or "NoAuthenticationInformation" => CloudErrorCode.Unauthenticated,
-        403 => CloudErrorCode.PermissionDenied,
-        404 => CloudErrorCode.NotFound,
-        408 => CloudErrorCode.Timeout,
-        409 when errorCode is "BlobAlreadyExists" or "ContainerAlreadyExists" => CloudErrorCode.AlreadyExists,
-        409 => CloudErrorCode.PreconditionFailed,
-        412 => CloudErrorCode.PreconditionFailed,
-        413 => CloudErrorCode.InvalidArgument,
-        416 => CloudErrorCode.InvalidArgument,
-        429 => CloudErrorCode.Throttled,
-        500 when errorCode is "OperationTimedOut" => CloudErrorCode.Timeout,
-        500 => CloudErrorCode.Internal,
-        503 when errorCode is "ServerBusy" => CloudErrorCode.Throttled,
-        502 or 503 => CloudErrorCode.Unavailable,
-        504 => CloudErrorCode.Timeout,
-        _ => CloudErrorCode.Unknown,
+        "BlobAlreadyExists" or "ContainerAlreadyExists" => CloudErrorCode.AlreadyExists,
+        "ConditionNotMet" => CloudErrorCode.PreconditionFailed,
+        "BlobNotFound" or "ContainerNotFound" => CloudErrorCode.NotFound,
+        _ => null,
     };
 
     private static CloudException? ConditionFailure(RequestFailedException e, BlobCondition condition, string key, bool isCopy)

@@ -157,64 +157,21 @@ public sealed class AzureQueueDriver : IQueueDriver
     }
 
     /// <inheritdoc/>
-    public CloudErrorCode ClassifyError(Exception exception)
+    public CloudErrorCode ClassifyError(Exception exception) => AzureStorageErrors.Classify(exception, FromErrorCode);
+
+    /// <summary>The Queue service's error codes whose meaning the status alone does not carry.</summary>
+    private static CloudErrorCode? FromErrorCode(string errorCode) => errorCode switch
     {
-        if (exception is RequestFailedException rfe)
-        {
-            string? code = rfe.ErrorCode;
-            if (code == QueueErrorCode.QueueNotFound || code == QueueErrorCode.MessageNotFound || code == QueueErrorCode.QueueBeingDeleted)
-            {
-                return CloudErrorCode.NotFound;
-            }
+        "QueueNotFound" or "MessageNotFound" => CloudErrorCode.NotFound,
 
-            if (code == QueueErrorCode.PopReceiptMismatch)
-            {
-                return CloudErrorCode.PreconditionFailed;
-            }
+        // 409, but the queue is going away: to the caller it is not there.
+        "QueueBeingDeleted" => CloudErrorCode.NotFound,
+        "QueueAlreadyExists" => CloudErrorCode.AlreadyExists,
 
-            if (code == QueueErrorCode.AuthenticationFailed)
-            {
-                return CloudErrorCode.Unauthenticated;
-            }
-
-            if (code == QueueErrorCode.AuthorizationFailure || code == QueueErrorCode.AuthorizationPermissionMismatch || code == QueueErrorCode.InsufficientAccountPermissions)
-            {
-                return CloudErrorCode.PermissionDenied;
-            }
-
-            if (code == QueueErrorCode.ServerBusy)
-            {
-                return CloudErrorCode.Throttled;
-            }
-
-            if (code == QueueErrorCode.MessageTooLarge || code == QueueErrorCode.RequestBodyTooLarge || code == QueueErrorCode.InvalidQueryParameterValue || code == QueueErrorCode.OutOfRangeQueryParameterValue)
-            {
-                return CloudErrorCode.InvalidArgument;
-            }
-
-            return (HttpStatusCode)rfe.Status switch
-            {
-                HttpStatusCode.NotFound => CloudErrorCode.NotFound,
-                HttpStatusCode.Forbidden => CloudErrorCode.PermissionDenied,
-                HttpStatusCode.Unauthorized => CloudErrorCode.Unauthenticated,
-                HttpStatusCode.Conflict => CloudErrorCode.AlreadyExists,
-                HttpStatusCode.PreconditionFailed => CloudErrorCode.PreconditionFailed,
-                HttpStatusCode.TooManyRequests => CloudErrorCode.Throttled,
-                HttpStatusCode.BadRequest => CloudErrorCode.InvalidArgument,
-                HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout => CloudErrorCode.Unavailable,
-                0 => CloudErrorCode.Unavailable,
-                >= HttpStatusCode.InternalServerError => CloudErrorCode.Internal,
-                _ => CloudErrorCode.Unknown,
-            };
-        }
-
-        return exception switch
-        {
-            global::Azure.Identity.AuthenticationFailedException or global::Azure.Identity.CredentialUnavailableException => CloudErrorCode.Unauthenticated,
-            HttpRequestException or IOException => CloudErrorCode.Unavailable,
-            _ => CloudErrorCode.Unknown,
-        };
-    }
+        // 400: the message's lease has moved on (it was received again, or its visibility changed).
+        "PopReceiptMismatch" => CloudErrorCode.PreconditionFailed,
+        _ => null,
+    };
 
     /// <inheritdoc/>
     public bool TryAs<T>([NotNullWhen(true)] out T? value)

@@ -10,6 +10,7 @@ using Google.Apis.Util;
 using Google.Cloud.Storage.V1;
 using Polycloud.Blobs;
 using Polycloud.Blobs.Drivers;
+using Polycloud.Drivers;
 using GcsObject = Google.Apis.Storage.v1.Data.Object;
 
 namespace Polycloud.Google.Blobs;
@@ -309,13 +310,16 @@ public sealed class GcsBlobDriver : IBlobDriver
     }
 
     /// <inheritdoc/>
-    public CloudErrorCode ClassifyError(Exception exception)
+    public CloudErrorCode ClassifyError(Exception exception) => Classify(exception);
+
+    /// <summary>Maps a Google API, Google auth, Polycloud or transport exception to the portable code.</summary>
+    internal static CloudErrorCode Classify(Exception exception)
         => exception switch
         {
-            GoogleApiException { HttpStatusCode: var status } => Classify(status),
+            CloudException cloud => cloud.ErrorCode,
+            GoogleApiException api => ClassifyApiError(api),
             TokenResponseException => CloudErrorCode.Unauthenticated,
-            HttpRequestException => CloudErrorCode.Unavailable,
-            IOException => CloudErrorCode.Unavailable,
+            _ when CloudErrors.TryClassifyTransport(exception, out var transport) => transport,
             _ => CloudErrorCode.Unknown,
         };
 
@@ -343,22 +347,28 @@ public sealed class GcsBlobDriver : IBlobDriver
         return ValueTask.CompletedTask;
     }
 
-    internal static CloudErrorCode Classify(HttpStatusCode status)
-        => (int)status switch
+    /// <summary>Classifies a Cloud Storage error answer: its first <c>reason</c> that means more than the status, else
+    /// its status (docs/errors.md).</summary>
+    private static CloudErrorCode ClassifyApiError(GoogleApiException exception)
+    {
+        if (exception.Error?.Errors is { } errors)
         {
-            400 or 411 or 413 or 416 => CloudErrorCode.InvalidArgument,
-            401 => CloudErrorCode.Unauthenticated,
-            403 => CloudErrorCode.PermissionDenied,
-            404 => CloudErrorCode.NotFound,
-            408 or 504 => CloudErrorCode.Timeout,
-            409 => CloudErrorCode.AlreadyExists,
-            412 => CloudErrorCode.PreconditionFailed,
-            429 => CloudErrorCode.Throttled,
-            501 => CloudErrorCode.NotSupported,
-            502 or 503 => CloudErrorCode.Unavailable,
-            >= 500 and < 600 => CloudErrorCode.Internal,
-            _ => CloudErrorCode.Unknown,
-        };
+            foreach (var error in errors)
+            {
+                if (GoogleErrors.FromStorageReason(error?.Reason) is { } byReason)
+                {
+                    return byReason;
+                }
+            }
+        }
+
+        if ((int)exception.HttpStatusCode >= 100)
+        {
+            return CloudErrors.FromHttpStatus(exception.HttpStatusCode);
+        }
+
+        return exception.InnerException is { } inner ? Classify(inner) : CloudErrorCode.Unknown;
+    }
 
     /// <summary>
     /// Media reads must return the stored bytes. The client library's default transport decompresses gzip responses,

@@ -129,7 +129,6 @@ public sealed class CloudFunctionsDriver : IFunctionDriver
     public CloudErrorCode ClassifyError(Exception exception) => exception switch
     {
         global::Google.Apis.Auth.OAuth2.Responses.TokenResponseException => CloudErrorCode.Unauthenticated,
-        InvalidOperationException when exception.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) => CloudErrorCode.Unauthenticated,
         _ => HttpFunctionProtocol.ClassifyError(exception),
     };
 
@@ -185,6 +184,12 @@ public sealed class CloudFunctionsDriver : IFunctionDriver
                 string audience = _options.Audience ?? _url.GetLeftPart(UriPartial.Path);
                 Volatile.Write(ref _token, await credential.GetOidcTokenAsync(OidcTokenOptions.FromTargetAudience(audience), cancellationToken).ConfigureAwait(false));
             }
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Google.Apis.Auth reports missing or unusable credentials this way: no application default credentials, or
+            // a credential that cannot make ID tokens (a user's credential).
+            throw new CloudException(CloudErrorCode.Unauthenticated, $"{ProviderName}: no Google credentials to make an ID token with: {ex.Message}", ProviderName, ex);
         }
         finally
         {

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Google.Apis.Auth.OAuth2;
+using Polycloud.Drivers;
 using Polycloud.Queues;
 using Polycloud.Queues.Drivers;
 
@@ -123,7 +124,7 @@ public sealed class PubSubQueueDriver : IQueueDriver
         var response = await PostAsync(_publishUri, request, PubSubJsonContext.Default.PublishRequest, PubSubJsonContext.Default.PublishResponse, cancellationToken).ConfigureAwait(false);
         if (response?.MessageIds is not { } ids || ids.Count != messages.Count)
         {
-            throw new PubSubException(HttpStatusCode.OK, "INTERNAL", $"publish returned {response?.MessageIds?.Count ?? 0} message ids for {messages.Count} messages.");
+            throw new CloudException(CloudErrorCode.Internal, $"{ProviderName}: publish to '{QueueName}' returned {response?.MessageIds?.Count ?? 0} message ids for {messages.Count} messages.", ProviderName);
         }
 
         return ids;
@@ -209,35 +210,12 @@ public sealed class PubSubQueueDriver : IQueueDriver
     public CloudErrorCode ClassifyError(Exception exception)
         => exception switch
         {
-            PubSubException e => e.Status switch
-            {
-                "NOT_FOUND" => CloudErrorCode.NotFound,
-                "ALREADY_EXISTS" => CloudErrorCode.AlreadyExists,
-                "PERMISSION_DENIED" => CloudErrorCode.PermissionDenied,
-                "UNAUTHENTICATED" => CloudErrorCode.Unauthenticated,
-                "RESOURCE_EXHAUSTED" => CloudErrorCode.Throttled,
-                "INVALID_ARGUMENT" or "OUT_OF_RANGE" => CloudErrorCode.InvalidArgument,
-                "FAILED_PRECONDITION" or "ABORTED" => CloudErrorCode.PreconditionFailed,
-                "UNAVAILABLE" => CloudErrorCode.Unavailable,
-                "DEADLINE_EXCEEDED" => CloudErrorCode.Timeout,
-                "UNIMPLEMENTED" => CloudErrorCode.NotSupported,
-                "INTERNAL" or "DATA_LOSS" => CloudErrorCode.Internal,
-                _ => e.StatusCode switch
-                {
-                    HttpStatusCode.NotFound => CloudErrorCode.NotFound,
-                    HttpStatusCode.Forbidden => CloudErrorCode.PermissionDenied,
-                    HttpStatusCode.Unauthorized => CloudErrorCode.Unauthenticated,
-                    HttpStatusCode.TooManyRequests => CloudErrorCode.Throttled,
-                    HttpStatusCode.BadRequest => CloudErrorCode.InvalidArgument,
-                    HttpStatusCode.Conflict => CloudErrorCode.AlreadyExists,
-                    HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout => CloudErrorCode.Unavailable,
-                    >= HttpStatusCode.InternalServerError => CloudErrorCode.Internal,
-                    _ => CloudErrorCode.Unknown,
-                },
-            },
-            InvalidOperationException when exception.Source?.StartsWith("Google.Apis.Auth", StringComparison.Ordinal) == true => CloudErrorCode.Unauthenticated,
+            CloudException cloud => cloud.ErrorCode,
+            PubSubException e => GoogleErrors.FromStatus(e.Status) ?? CloudErrors.FromHttpStatus(e.StatusCode),
             global::Google.Apis.Auth.OAuth2.Responses.TokenResponseException => CloudErrorCode.Unauthenticated,
-            HttpRequestException or IOException => CloudErrorCode.Unavailable,
+            _ when CloudErrors.TryClassifyTransport(exception, out var transport) => transport,
+
+            // An answer that is not the documented JSON.
             JsonException or FormatException => CloudErrorCode.Internal,
             _ => CloudErrorCode.Unknown,
         };
@@ -283,9 +261,22 @@ public sealed class PubSubQueueDriver : IQueueDriver
         {
             Content = JsonContent.Create(body, requestType),
         };
-        if (await _credential(cancellationToken).ConfigureAwait(false) is { } credential)
+        string? token;
+        try
         {
-            string token = await credential.GetAccessTokenForRequestAsync(uri.AbsoluteUri, cancellationToken).ConfigureAwait(false);
+            token = await _credential(cancellationToken).ConfigureAwait(false) is { } credential
+                ? await credential.GetAccessTokenForRequestAsync(uri.AbsoluteUri, cancellationToken).ConfigureAwait(false)
+                : null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Google.Apis.Auth reports missing or unusable credentials (no application default credentials, a key
+            // file of the wrong kind) this way.
+            throw new CloudException(CloudErrorCode.Unauthenticated, $"{ProviderName}: no Google credentials to authorize the request with: {ex.Message}", ProviderName, ex);
+        }
+
+        if (token is not null)
+        {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 

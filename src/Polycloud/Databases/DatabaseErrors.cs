@@ -19,7 +19,7 @@ public static class DatabaseErrors
                     return ce.ErrorCode;
                 case Microsoft.Data.Sqlite.SqliteException sqlite:
                     // SQLITE_CANTOPEN, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_AUTH, SQLITE_READONLY, SQLITE_CONSTRAINT
-                    return sqlite.SqliteErrorCode switch { 14 => CloudErrorCode.NotFound, 5 or 6 => CloudErrorCode.Throttled, 23 or 8 => CloudErrorCode.PermissionDenied, 19 => CloudErrorCode.PreconditionFailed, _ => CloudErrorCode.Unknown };
+                    return sqlite.SqliteErrorCode switch { 14 => CloudErrorCode.NotFound, 5 or 6 => CloudErrorCode.Unavailable, 23 or 8 => CloudErrorCode.PermissionDenied, 19 => CloudErrorCode.PreconditionFailed, _ => CloudErrorCode.Unknown };
                 case MySqlConnector.MySqlException mysql:
                     return FromMySqlNumber((int)mysql.ErrorCode);
                 case DbException db when db.SqlState is { } state:

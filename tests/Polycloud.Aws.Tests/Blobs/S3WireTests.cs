@@ -390,7 +390,7 @@ public sealed class S3WireTests
         { 503, "SlowDown", CloudErrorCode.Throttled },
         { 429, "TooManyRequests", CloudErrorCode.Throttled },
         { 503, "ServiceUnavailable", CloudErrorCode.Unavailable },
-        { 500, "InternalError", CloudErrorCode.Internal },
+        { 500, "InternalError", CloudErrorCode.Unavailable },
         { 502, "BadGateway", CloudErrorCode.Unavailable },
         { 400, "InvalidArgument", CloudErrorCode.InvalidArgument },
         { 400, "BadDigest", CloudErrorCode.InvalidArgument },
@@ -399,7 +399,9 @@ public sealed class S3WireTests
         { 409, "BucketAlreadyOwnedByYou", CloudErrorCode.AlreadyExists },
         { 501, "NotImplemented", CloudErrorCode.NotSupported },
         { 400, "RequestTimeout", CloudErrorCode.Timeout },
-        { 418, "SomethingNew", CloudErrorCode.Unknown },
+        { 418, "SomethingNew", CloudErrorCode.InvalidArgument },
+        { 504, "GatewayTimeout", CloudErrorCode.Timeout },
+        { 409, "OperationAborted", CloudErrorCode.PreconditionFailed },
     };
 
     [Theory]

@@ -139,6 +139,18 @@ public sealed class LambdaWireTests
     }
 
     [Fact]
+    public async Task MissingCredentials_AreUnauthenticated_AndNothingIsSent()
+    {
+        var handler = new RecordingHandler(_ => Respond(HttpStatusCode.OK, "{}"));
+        var driver = new LambdaFunctionDriver("orders", new LambdaFunctionOptions { Region = "eu-west-1", Credentials = new NoCredentials() }, new HttpClient(handler), new FixedTime(Now));
+        await using var fn = new CloudFunction(driver);
+        var ex = await Assert.ThrowsAsync<CloudException>(() => fn.InvokeAsync(BinaryData.FromString("{}"), cancellationToken: Ct));
+        Assert.Equal(CloudErrorCode.Unauthenticated, ex.ErrorCode);
+        Assert.IsType<AmazonClientException>(ex.InnerException);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
     public async Task TransportFailure_IsUnavailable_AndNotRetried()
     {
         var handler = new RecordingHandler(_ => throw new HttpRequestException("connection refused", new IOException("refused")));
@@ -198,6 +210,12 @@ public sealed class LambdaWireTests
         }
 
         return response;
+    }
+
+    /// <summary>Credentials that cannot be resolved, as the default chain fails on a machine without any.</summary>
+    private sealed class NoCredentials : AWSCredentials
+    {
+        public override ImmutableCredentials GetCredentials() => throw new AmazonClientException("Failed to resolve AWS credentials.");
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

@@ -174,7 +174,7 @@ public sealed class AzureBlobWireTests
         { 503, "ServerBusy", CloudErrorCode.Throttled },
         { 429, "TooManyRequests", CloudErrorCode.Throttled },
         { 503, "ServiceUnavailable", CloudErrorCode.Unavailable },
-        { 500, "InternalError", CloudErrorCode.Internal },
+        { 500, "InternalError", CloudErrorCode.Unavailable },
         { 500, "OperationTimedOut", CloudErrorCode.Timeout },
         { 400, "InvalidHeaderValue", CloudErrorCode.InvalidArgument },
         { 400, "Md5Mismatch", CloudErrorCode.InvalidArgument },
@@ -343,7 +343,7 @@ public sealed class AzureBlobWireTests
         var (bucket, handler) = Open(r => Interlocked.Increment(ref blocks) == 2 ? RecordingHandler.Error(500, "InternalError") : RecordingHandler.Created());
         byte[] data = new byte[(5 * 1024 * 1024 * 4) + 1];
         var ex = await Assert.ThrowsAsync<CloudException>(() => bucket.UploadAsync("k", new NonSeekableStream(data), new BlobUploadOptions { ContentMD5 = MD5.HashData(data), PartSize = 5 * 1024 * 1024 }, Ct));
-        Assert.Equal(CloudErrorCode.Internal, ex.ErrorCode);
+        Assert.Equal(CloudErrorCode.Unavailable, ex.ErrorCode);
         Assert.DoesNotContain(handler.Requests, r => HttpUtility.ParseQueryString(r.Query)["comp"] == "blocklist");
     }
 

@@ -203,10 +203,11 @@ public sealed class GcsBlobWireTests : IDisposable
     [InlineData(HttpStatusCode.Unauthorized, CloudErrorCode.Unauthenticated)]
     [InlineData(HttpStatusCode.Forbidden, CloudErrorCode.PermissionDenied)]
     [InlineData(HttpStatusCode.NotFound, CloudErrorCode.NotFound)]
-    [InlineData(HttpStatusCode.Conflict, CloudErrorCode.AlreadyExists)]
+    [InlineData(HttpStatusCode.Conflict, CloudErrorCode.PreconditionFailed)]
     [InlineData(HttpStatusCode.PreconditionFailed, CloudErrorCode.PreconditionFailed)]
     [InlineData(HttpStatusCode.TooManyRequests, CloudErrorCode.Throttled)]
-    [InlineData(HttpStatusCode.InternalServerError, CloudErrorCode.Internal)]
+    [InlineData(HttpStatusCode.InternalServerError, CloudErrorCode.Unavailable)]
+    [InlineData(HttpStatusCode.GatewayTimeout, CloudErrorCode.Timeout)]
     [InlineData(HttpStatusCode.ServiceUnavailable, CloudErrorCode.Unavailable)]
     public async Task JsonErrorBodies_MapToPortableCodes_OnTheMediaGet(HttpStatusCode status, CloudErrorCode expected)
     {

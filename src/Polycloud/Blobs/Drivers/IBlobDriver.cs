@@ -88,7 +88,9 @@ public interface IBlobDriver : IAsyncDisposable
     /// <returns>The URL.</returns>
     Task<Uri> GetSignedUrlAsync(string key, BlobSignedUrlOptions options, CancellationToken cancellationToken);
 
-    /// <summary>Maps a native exception to the portable error code.</summary>
+    /// <summary>Maps a native exception to the portable error code: the service's native error code where it overrides the
+    /// status, else the status by the one table every driver uses (<see cref="Polycloud.Drivers.CloudErrors.FromHttpStatus(int)"/>),
+    /// and transport failures by <see cref="Polycloud.Drivers.CloudErrors.TryClassifyTransport"/> (docs/errors.md).</summary>
     /// <param name="exception">The exception the driver's SDK threw.</param>
     /// <returns>The code.</returns>
     CloudErrorCode ClassifyError(Exception exception);

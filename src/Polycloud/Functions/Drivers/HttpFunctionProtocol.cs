@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Polycloud.Drivers;
 
 namespace Polycloud.Functions.Drivers;
 
@@ -152,31 +153,21 @@ public static class HttpFunctionProtocol
     public static bool IsPlatformStatus(HttpStatusCode status)
         => (int)status is 401 or 403 or 404 or 408 or 413 or 429 or 502 or 503 or 504;
 
-    /// <summary>Classifies the failures of an HTTP function call: platform statuses and transport errors.</summary>
+    /// <summary>Classifies the failures of an HTTP function call: platform statuses by the core table
+    /// (<see cref="CloudErrors.FromHttpStatus(int)"/>), and transport errors.</summary>
     /// <param name="exception">The exception.</param>
     /// <returns>The portable code.</returns>
     public static CloudErrorCode ClassifyError(Exception exception) => exception switch
     {
-        HttpRequestException { StatusCode: { } status } => ClassifyStatus(status),
-        HttpRequestException => CloudErrorCode.Unavailable,
-        IOException => CloudErrorCode.Unavailable,
+        CloudException cloud => cloud.ErrorCode,
+        _ when CloudErrors.TryClassifyTransport(exception, out var code) => code,
         _ => CloudErrorCode.Unknown,
     };
 
-    /// <summary>Maps a platform status to the portable code.</summary>
+    /// <summary>Maps a platform status to the portable code: the core table, <see cref="CloudErrors.FromHttpStatus(int)"/>.</summary>
     /// <param name="status">The status.</param>
     /// <returns>The portable code.</returns>
-    public static CloudErrorCode ClassifyStatus(HttpStatusCode status) => (int)status switch
-    {
-        401 => CloudErrorCode.Unauthenticated,
-        403 => CloudErrorCode.PermissionDenied,
-        404 => CloudErrorCode.NotFound,
-        408 or 504 => CloudErrorCode.Timeout,
-        413 or 400 => CloudErrorCode.InvalidArgument,
-        429 => CloudErrorCode.Throttled,
-        502 or 503 => CloudErrorCode.Unavailable,
-        _ => CloudErrorCode.Unknown,
-    };
+    public static CloudErrorCode ClassifyStatus(HttpStatusCode status) => CloudErrors.FromHttpStatus(status);
 
     private static string BodyText(byte[] body)
     {

@@ -45,7 +45,10 @@ public interface IFunctionDriver : IAsyncDisposable
     /// <returns>The receipt.</returns>
     Task<FunctionEventReceipt> InvokeEventAsync(BinaryData payload, string contentType, FunctionInvokeOptions options, CancellationToken cancellationToken);
 
-    /// <summary>Maps a failure the driver threw to the portable error code.</summary>
+    /// <summary>Maps a failure the driver threw to the portable error code: the service's native error code where it
+    /// overrides the status, else the status by the one table every driver uses
+    /// (<see cref="Polycloud.Drivers.CloudErrors.FromHttpStatus(int)"/>), and transport failures by
+    /// <see cref="Polycloud.Drivers.CloudErrors.TryClassifyTransport"/> (docs/errors.md).</summary>
     /// <param name="exception">The exception.</param>
     /// <returns>The code.</returns>
     CloudErrorCode ClassifyError(Exception exception);

@@ -230,7 +230,8 @@ public sealed class SqliteQueueDriver : IQueueDriver
             SqliteException { SqliteErrorCode: 14 } => CloudErrorCode.NotFound, // SQLITE_CANTOPEN
             SqliteException { SqliteErrorCode: 13 or 10 } => CloudErrorCode.Unavailable, // SQLITE_FULL, SQLITE_IOERR
             SqliteException => CloudErrorCode.Internal,
-            IOException or UnauthorizedAccessException => CloudErrorCode.PermissionDenied,
+            UnauthorizedAccessException => CloudErrorCode.PermissionDenied,
+            IOException => CloudErrorCode.Unavailable,
             _ => CloudErrorCode.Unknown,
         };
 
