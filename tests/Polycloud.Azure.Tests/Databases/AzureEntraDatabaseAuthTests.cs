@@ -155,7 +155,7 @@ public sealed class AzureEntraDatabaseAuthTests
             ["Polycloud:Databases:orders:Url"] = TestPostgres.Url(role, "auth=azure-entra"),
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<TokenCredential>(new FakeTokenCredential(token, TimeSpan.FromHours(1)));
-        services.AddPolycloud(configuration).AddAzure().AddAzure();
+        services.AddPolycloud(configuration).AddDatabases().AddAzure().AddAzure();
         await using var sp = services.BuildServiceProvider();
 
         Assert.Single(sp.GetServices<IDatabaseAuthProvider>(), p => p.Mode == "azure-entra");

@@ -111,7 +111,7 @@ public sealed class GcpIamDatabaseAuthTests
         }).Build();
         var services = new ServiceCollection().AddLogging()
             .AddSingleton(CredentialFactory.FromFile<ServiceAccountCredential>(endpoint.KeyFile).ToGoogleCredential());
-        services.AddPolycloud(configuration).AddGoogle().AddGoogle();
+        services.AddPolycloud(configuration).AddGoogle().AddGoogle().AddDatabases();
         await using var sp = services.BuildServiceProvider();
 
         Assert.Single(sp.GetServices<IDatabaseAuthProvider>(), p => p.Mode == "gcp-iam");
