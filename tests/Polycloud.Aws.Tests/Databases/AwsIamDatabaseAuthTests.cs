@@ -21,6 +21,13 @@ public sealed class AwsIamDatabaseAuthTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("Npgsql")]
+    [InlineData("MySqlConnector")]
+    [InlineData("Polycloud.Databases")]
+    public void ProviderPackage_DoesNotReferenceTheDatabaseDrivers(string assembly)
+        => Assert.DoesNotContain(typeof(AwsIamDatabaseAuthProvider).Assembly.GetReferencedAssemblies(), a => a.Name == assembly);
+
     [Fact]
     public async Task RoleWhosePasswordIsTheToken_Connects()
     {

@@ -20,6 +20,13 @@ public sealed class GcpIamDatabaseAuthTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("Npgsql")]
+    [InlineData("MySqlConnector")]
+    [InlineData("Polycloud.Databases")]
+    public void ProviderPackage_DoesNotReferenceTheDatabaseDrivers(string assembly)
+        => Assert.DoesNotContain(typeof(GcpIamDatabaseAuthProvider).Assembly.GetReferencedAssemblies(), a => a.Name == assembly);
+
     [Fact]
     public async Task RoleWhosePasswordIsTheToken_Connects_WithCredentialsFile()
     {
