@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Polycloud.Networking;
 
-namespace Polycloud.Google.Networking;
+namespace Polycloud.Networking.Google;
 
 /// <summary>Options for <see cref="GcpFirewallTranslator"/>.</summary>
 public sealed class GcpFirewallTranslationOptions

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Polycloud.Networking;
 
-namespace Polycloud.Aws.Networking;
+namespace Polycloud.Networking.Aws;
 
 /// <summary>Options for <see cref="AwsNetworkAclTranslator"/>.</summary>
 public sealed class AwsNetworkAclTranslationOptions

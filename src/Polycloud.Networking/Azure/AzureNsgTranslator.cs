@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Polycloud.Networking;
 
-namespace Polycloud.Azure.Networking;
+namespace Polycloud.Networking.Azure;
 
 /// <summary>Options for <see cref="AzureNsgTranslator"/>.</summary>
 public sealed class AzureNsgTranslationOptions

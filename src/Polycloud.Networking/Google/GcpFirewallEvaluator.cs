@@ -1,6 +1,5 @@
-using Polycloud.Networking;
 
-namespace Polycloud.Google.Networking;
+namespace Polycloud.Networking.Google;
 
 /// <summary>
 /// Evaluates flows against GCP VPC firewall rules: egress rules that target the source instance, then ingress rules

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Polycloud.Networking;
 
-namespace Polycloud.Aws.Networking;
+namespace Polycloud.Networking.Aws;
 
 internal sealed class NetworkAclData
 {

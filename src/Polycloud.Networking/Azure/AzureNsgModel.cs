@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Polycloud.Networking;
 
-namespace Polycloud.Azure.Networking;
+namespace Polycloud.Networking.Azure;
 
 internal sealed class NsgData
 {

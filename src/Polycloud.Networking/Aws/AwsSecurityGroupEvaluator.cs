@@ -1,6 +1,5 @@
-using Polycloud.Networking;
 
-namespace Polycloud.Aws.Networking;
+namespace Polycloud.Networking.Aws;
 
 /// <summary>
 /// Evaluates flows against AWS security groups: the source instance's groups must allow the flow outbound and the

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Polycloud.Networking;
 
-namespace Polycloud.Aws.Networking;
+namespace Polycloud.Networking.Aws;
 
 /// <summary>
 /// Translates portable policies to AWS EC2 security groups (the <c>describe-security-groups</c> shape, whose

@@ -5,10 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Polycloud.Databases;
-using Polycloud.DependencyInjection;
 using Xunit;
 
-namespace Polycloud.Tests.Databases;
+namespace Polycloud.Databases.Tests;
 
 /// <summary>
 /// Against the throwaway PostgreSQL cluster that eng/test.sh starts on 127.0.0.1:5433 (user postgres, password

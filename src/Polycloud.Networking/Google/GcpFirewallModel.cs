@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Polycloud.Networking;
 
-namespace Polycloud.Google.Networking;
+namespace Polycloud.Networking.Google;
 
 internal sealed class FirewallData
 {

@@ -1,6 +1,5 @@
-using Polycloud.Networking;
 
-namespace Polycloud.Azure.Networking;
+namespace Polycloud.Networking.Azure;
 
 /// <summary>The NSGs a flow meets between two Azure NICs; any of them may be absent.</summary>
 public sealed class AzureNsgPath

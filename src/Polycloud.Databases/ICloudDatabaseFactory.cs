@@ -2,7 +2,7 @@ namespace Polycloud.Databases;
 
 /// <summary>
 /// Gives the databases named in configuration (<c>Polycloud:Databases:{name}</c>). Registered by
-/// <c>services.AddPolycloud(configuration)</c>; each database is also a keyed <see cref="CloudDatabase"/> and a keyed
+/// <c>services.AddPolycloud(configuration).AddDatabases()</c>; each database is also a keyed <see cref="CloudDatabase"/> and a keyed
 /// <see cref="System.Data.Common.DbDataSource"/> (the primary), so <c>[FromKeyedServices("orders")] DbDataSource db</c> works.
 /// </summary>
 public interface ICloudDatabaseFactory

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Polycloud.Networking;
 
-namespace Polycloud.Aws.Networking;
+namespace Polycloud.Networking.Aws;
 
 /// <summary>A security group read from <c>aws ec2 describe-security-groups</c> JSON.</summary>
 internal sealed class SecurityGroupData

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Polycloud.Databases;
 using Xunit;
 
-namespace Polycloud.Tests.Databases;
+namespace Polycloud.Databases.Tests;
 
 public sealed class DatabaseUrlTests
 {

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Polycloud.Networking;
 
-namespace Polycloud.Aws.Networking;
+namespace Polycloud.Networking.Aws;
 
 /// <summary>
 /// Evaluates flows against AWS network ACLs. ACLs are stateless and filter at the subnet boundary, so four checks are
