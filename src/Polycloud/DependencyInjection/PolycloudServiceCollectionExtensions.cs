@@ -59,6 +59,7 @@ public static class PolycloudServiceCollectionExtensions
         services.TryAddSingleton<ICloudDatabaseFactory>(static sp => sp.GetRequiredService<CloudDatabaseFactory>());
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name));
         AddKeyed<System.Data.Common.DbDataSource>(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name).DataSource);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<PolycloudHealthCheckSource, DatabaseHealthCheckSource>());
     }
 
     /// <summary>
@@ -90,6 +91,7 @@ public static class PolycloudServiceCollectionExtensions
         AddDatabases(services);
         FunctionServiceRegistration.AddCore(services);
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
+        PolycloudHealthCheckRegistrar.AddCoreSources(services);
         return new PolycloudBuilder(services, section);
     }
 }
