@@ -150,6 +150,39 @@ public sealed class HealthCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task ACheckThatOutlivesItsTimeout_IsCancelledThroughItsToken_AndReportedUnhealthy()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Polycloud:Functions:slow"] = "local://slow",
+            ["Polycloud:HealthChecks:FunctionProbes:slow"] = "{}",
+            ["Polycloud:HealthChecks:Timeout"] = "00:00:00.200",
+        });
+        builder.AddPolycloud().AddLocalFunction("slow", async (payload, context) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.TrySetResult();
+                throw;
+            }
+
+            return payload;
+        });
+        using var host = builder.Build();
+
+        var report = await CheckAsync(host);
+
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries["polycloud-functions-slow"].Status);
+        await cancelled.Task.WaitAsync(TimeSpan.FromMinutes(1), Ct);
+    }
+
+    [Fact]
     public async Task DisableHealthChecks_FromConfigurationOrCallback_RegistersNone()
     {
         var settings = Resources();
