@@ -58,6 +58,21 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(_logger, ex, _queueName);
+            throw;
+        }
+
+        LogStopped(_logger, _queueName);
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         var grace = _options.ShutdownGracePeriod;
         if (grace < TimeSpan.Zero && grace != Timeout.InfiniteTimeSpan)
         {
@@ -79,17 +94,7 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
 
         using var registration = stoppingToken.Register(static s => ((QueueWorker<THandler>)s!).StartGracePeriod(), this);
         LogStarted(_logger, _queueName, queue.Provider, queue.Name, _options.MaxConcurrency);
-        try
-        {
-            await queue.ProcessAsync((message, leaseLost) => HandleAsync(message, leaseLost), processOptions, stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogFailed(_logger, ex, _queueName);
-            throw;
-        }
-
-        LogStopped(_logger, _queueName);
+        await queue.ProcessAsync((message, leaseLost) => HandleAsync(message, leaseLost), processOptions, stoppingToken).ConfigureAwait(false);
     }
 
     private async Task HandleAsync(ReceivedMessage message, CancellationToken leaseLost)
@@ -223,7 +228,7 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
     [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Queue worker '{Worker}' stopped")]
     private static partial void LogStopped(ILogger logger, string worker);
 
-    [LoggerMessage(EventId = 13, Level = LogLevel.Critical, Message = "Queue worker '{Worker}' stopped on an error that retrying cannot fix")]
+    [LoggerMessage(EventId = 13, Level = LogLevel.Critical, Message = "Queue worker '{Worker}' stopped on an error that retrying cannot fix (or a configuration error)")]
     private static partial void LogFailed(ILogger logger, Exception exception, string worker);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Queue worker '{Worker}': the handler of message {MessageId} (delivery {DeliveryCount}) failed; the message comes back")]
