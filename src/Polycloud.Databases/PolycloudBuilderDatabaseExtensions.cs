@@ -32,6 +32,7 @@ public static class PolycloudBuilderDatabaseExtensions
         services.TryAddSingleton<ICloudDatabaseFactory>(static sp => sp.GetRequiredService<CloudDatabaseFactory>());
         PolycloudServiceCollectionExtensions.AddKeyed(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name));
         PolycloudServiceCollectionExtensions.AddKeyed<DbDataSource>(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name).DataSource);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<PolycloudHealthCheckSource, DatabaseHealthCheckSource>());
         return builder;
     }
 

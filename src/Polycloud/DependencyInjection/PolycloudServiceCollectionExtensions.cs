@@ -83,6 +83,7 @@ public static class PolycloudServiceCollectionExtensions
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Queues.IMessageQueueFactory>().GetQueue(name));
         FunctionServiceRegistration.AddCore(services);
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
+        PolycloudHealthCheckRegistrar.AddCoreSources(services);
         return new PolycloudBuilder(services, section);
     }
 }
