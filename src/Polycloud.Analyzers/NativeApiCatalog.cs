@@ -17,7 +17,7 @@ namespace Polycloud.Analyzers
         private const string BlobBucket = "Polycloud.Blobs.BlobBucket";
         private const string MessageQueue = "Polycloud.Queues.MessageQueue";
         private const string CloudFunction = "Polycloud.Functions.CloudFunction";
-        private const string Databases = "Polycloud.Databases data source (services.AddPolycloud)";
+        private const string Databases = "Polycloud.Databases data source (services.AddPolycloud(configuration).AddDatabases())";
         private const string AddPolycloud = "services.AddPolycloud(configuration)";
 
         /// <summary>

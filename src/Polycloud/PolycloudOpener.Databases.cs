@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Polycloud.Databases;
 
 namespace Polycloud;
@@ -9,7 +8,10 @@ public sealed partial class PolycloudOpener
     private readonly Dictionary<string, IDatabaseAuthProvider> _databaseAuth = new(StringComparer.OrdinalIgnoreCase);
     private bool _databaseAuthFromServices;
 
-    /// <summary>The registered cloud database authentication modes (besides <c>password</c> and <c>none</c>).</summary>
+    /// <summary>
+    /// The registered cloud database authentication modes (besides <c>password</c> and <c>none</c>). Databases are
+    /// opened with <c>OpenDatabase</c> from the <c>Polycloud.Databases</c> package.
+    /// </summary>
     public IReadOnlyCollection<string> DatabaseAuthModes
     {
         get
@@ -21,6 +23,9 @@ public sealed partial class PolycloudOpener
             }
         }
     }
+
+    /// <summary>The services given to the constructor, or <see langword="null"/>.</summary>
+    internal IServiceProvider? Services => _services;
 
     /// <summary>Registers a database authentication mode (for example <c>aws-iam</c>).</summary>
     /// <param name="provider">The provider.</param>
@@ -40,38 +45,14 @@ public sealed partial class PolycloudOpener
         return this;
     }
 
-    /// <summary>
-    /// Opens a database from its URL: <c>postgresql://host:5432/db?user=app&amp;auth=aws-iam&amp;region=eu-west-1</c>,
-    /// <c>mysql://host/db?user=app&amp;auth=password</c> (password as a setting from configuration), or
-    /// <c>sqlite:///var/data/app.db</c>. No connection is made until the first use.
-    /// </summary>
-    /// <param name="url">The database URL.</param>
-    /// <param name="settings">Settings that do not belong in the URL, such as <c>Password</c>.</param>
-    /// <param name="name">The name to report in errors and health checks; default: the database name.</param>
-    /// <returns>The database. Dispose it when done (it owns the connection pools).</returns>
-    public CloudDatabase OpenDatabase(string url, IEnumerable<KeyValuePair<string, string>>? settings = null, string? name = null)
+    /// <summary>The provider registered for <paramref name="mode"/>, or <see langword="null"/>.</summary>
+    internal IDatabaseAuthProvider? FindDatabaseAuth(string mode)
     {
-        if (url is not null && url.Contains("://", StringComparison.Ordinal) && url.Contains('?', StringComparison.Ordinal)
-            && url[url.IndexOf('?', StringComparison.Ordinal)..].Contains("password=", StringComparison.OrdinalIgnoreCase))
+        lock (_databaseAuth)
         {
-            throw CloudException.InvalidArgument("url", "the database URL carries a password; URLs end up in logs. Give the password as a setting from configuration ('Polycloud:Databases:<name>:Password') or a secret store.");
+            LoadDatabaseAuthFromServices();
+            return _databaseAuth.GetValueOrDefault(mode);
         }
-
-        var parsed = CloudUrl.Parse(url!, settings);
-        return DatabaseOpener.Open(
-            parsed,
-            name,
-            mode =>
-            {
-                lock (_databaseAuth)
-                {
-                    LoadDatabaseAuthFromServices();
-                    return _databaseAuth.GetValueOrDefault(mode);
-                }
-            },
-            DatabaseAuthModes,
-            _services,
-            _services?.GetService<ILoggerFactory>());
     }
 
     private void LoadDatabaseAuthFromServices()

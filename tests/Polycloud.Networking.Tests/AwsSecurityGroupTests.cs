@@ -1,5 +1,5 @@
-using Polycloud.Aws.Networking;
 using Polycloud.Networking;
+using Polycloud.Networking.Aws;
 
 namespace Polycloud.Networking.Tests;
 

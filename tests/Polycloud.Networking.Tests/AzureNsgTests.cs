@@ -1,5 +1,5 @@
-using Polycloud.Azure.Networking;
 using Polycloud.Networking;
+using Polycloud.Networking.Azure;
 
 namespace Polycloud.Networking.Tests;
 

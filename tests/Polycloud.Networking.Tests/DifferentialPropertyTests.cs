@@ -1,8 +1,8 @@
 using CsCheck;
-using Polycloud.Aws.Networking;
-using Polycloud.Azure.Networking;
-using Polycloud.Google.Networking;
 using Polycloud.Networking;
+using Polycloud.Networking.Aws;
+using Polycloud.Networking.Azure;
+using Polycloud.Networking.Google;
 
 namespace Polycloud.Networking.Tests;
 

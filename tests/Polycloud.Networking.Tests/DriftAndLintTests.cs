@@ -1,5 +1,5 @@
-using Polycloud.Azure.Networking;
 using Polycloud.Networking;
+using Polycloud.Networking.Azure;
 
 namespace Polycloud.Networking.Tests;
 
@@ -85,7 +85,7 @@ public sealed class DriftAndLintTests
     [Fact]
     public void Lint_of_imported_rules_finds_the_world_open_rdp_permission()
     {
-        var imported = new Polycloud.Aws.Networking.AwsSecurityGroupTranslator().Import(Fixture.Read("aws/describe-security-groups.json")).Policy;
+        var imported = new Polycloud.Networking.Aws.AwsSecurityGroupTranslator().Import(Fixture.Read("aws/describe-security-groups.json")).Policy;
 
         var findings = NetworkPolicyLinter.Lint(imported);
 

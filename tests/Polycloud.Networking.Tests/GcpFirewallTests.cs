@@ -1,5 +1,5 @@
-using Polycloud.Google.Networking;
 using Polycloud.Networking;
+using Polycloud.Networking.Google;
 
 namespace Polycloud.Networking.Tests;
 

@@ -30,20 +30,23 @@ public sealed class StartupValidationTests
             ["Polycloud:Queues:dlq"] = "mem://dlq?maxDeliveries=3",
             ["Polycloud:Functions:resize"] = "local://resize?timeout=soon",
             ["Polycloud:Databases:app"] = "postgresql://db.example.com/app",
+            ["Polycloud:Workers:ordrs:MaxConcurrency"] = "4",
+            ["Polycloud:DisableHealthChecks"] = "true",
         });
         builder.Services.AddPolycloud(builder.Configuration);
         using var host = builder.Build();
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Ct));
         var failures = ex.Failures.ToList();
-        Assert.Equal(7, failures.Count);
+        Assert.Equal(8, failures.Count);
         Assert.Contains(failures, f => f.StartsWith("Polycloud:Queus: 'Queus' is not a Polycloud configuration section; did you mean 'Queues'?", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Polycloud:Blobs:typo: ", StringComparison.Ordinal) && f.Contains("craete", StringComparison.Ordinal) && f.Contains("Known settings: create", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Polycloud:Blobs:elsewhere: ", StringComparison.Ordinal) && f.Contains("'s4'", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Polycloud:Queues:jobs: ", StringComparison.Ordinal) && f.Contains("Polycloud:Queues:jobs:Url", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Polycloud:Queues:dlq: ", StringComparison.Ordinal) && f.Contains("deadLetterQueue", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Polycloud:Functions:resize: ", StringComparison.Ordinal) && f.Contains("'timeout'", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Polycloud:Databases:app: ", StringComparison.Ordinal) && f.Contains("'user'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Polycloud:Databases: ", StringComparison.Ordinal) && f.Contains(".AddDatabases()", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Polycloud:Workers:ordrs: there is no queue 'ordrs'", StringComparison.Ordinal));
         Assert.False(Directory.Exists(dir)); // nothing was created: checking opens nothing for real
     }
 

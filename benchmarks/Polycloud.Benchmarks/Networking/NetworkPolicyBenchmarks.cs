@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
-using Polycloud.Aws.Networking;
-using Polycloud.Azure.Networking;
-using Polycloud.Google.Networking;
 using Polycloud.Networking;
+using Polycloud.Networking.Aws;
+using Polycloud.Networking.Azure;
+using Polycloud.Networking.Google;
 
 namespace Polycloud.Benchmarks.Networking;
 

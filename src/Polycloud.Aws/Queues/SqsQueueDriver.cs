@@ -203,6 +203,28 @@ public sealed class SqsQueueDriver : IQueueDriver
     }
 
     /// <inheritdoc/>
+    public async Task<QueueProperties> GetPropertiesAsync(CancellationToken cancellationToken)
+    {
+        string url = _fixedQueueUrl ?? await GetQueueUrlAsync(cancellationToken).ConfigureAwait(false);
+        var response = await _client.GetQueueAttributesAsync(
+            new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = [QueueAttributeName.ApproximateNumberOfMessages, QueueAttributeName.ApproximateNumberOfMessagesNotVisible, QueueAttributeName.ApproximateNumberOfMessagesDelayed] },
+            cancellationToken).ConfigureAwait(false);
+        long? count = null;
+        if (response.Attributes is { } attributes)
+        {
+            foreach (var (name, value) in attributes)
+            {
+                if (name.StartsWith("ApproximateNumberOfMessages", StringComparison.Ordinal) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long n))
+                {
+                    count = (count ?? 0) + n;
+                }
+            }
+        }
+
+        return new QueueProperties { ApproximateMessageCount = count };
+    }
+
+    /// <inheritdoc/>
     public CloudErrorCode ClassifyError(Exception exception)
         => exception switch
         {

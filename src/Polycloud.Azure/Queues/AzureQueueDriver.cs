@@ -10,6 +10,7 @@ using Azure.Storage.Queues.Models;
 using Polycloud.Queues;
 using Polycloud.Queues.Drivers;
 using PortableMessage = Polycloud.Queues.QueueMessage;
+using PortableQueueProperties = Polycloud.Queues.QueueProperties;
 
 namespace Polycloud.Azure.Queues;
 
@@ -154,6 +155,13 @@ public sealed class AzureQueueDriver : IQueueDriver
         {
             throw new CloudException(CloudErrorCode.NotFound, $"azure-queue: message '{message.MessageId}' is no longer in '{QueueName}' (it was completed).", ProviderName, ex);
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task<PortableQueueProperties> GetPropertiesAsync(CancellationToken cancellationToken)
+    {
+        var properties = await _client.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+        return new PortableQueueProperties { ApproximateMessageCount = properties.Value.ApproximateMessagesCountLong };
     }
 
     /// <inheritdoc/>

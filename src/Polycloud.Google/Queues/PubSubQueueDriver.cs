@@ -50,6 +50,7 @@ public sealed class PubSubQueueDriver : IQueueDriver
     private readonly Uri _pullUri;
     private readonly Uri _acknowledgeUri;
     private readonly Uri _modifyAckDeadlineUri;
+    private readonly Uri _subscriptionUri;
 
     /// <summary>Creates a driver.</summary>
     /// <param name="httpClient">The HTTP client that carries the REST calls.</param>
@@ -89,6 +90,7 @@ public sealed class PubSubQueueDriver : IQueueDriver
         _pullUri = new Uri(root, "v1/" + Subscription + ":pull");
         _acknowledgeUri = new Uri(root, "v1/" + Subscription + ":acknowledge");
         _modifyAckDeadlineUri = new Uri(root, "v1/" + Subscription + ":modifyAckDeadline");
+        _subscriptionUri = new Uri(root, "v1/" + Subscription);
         QueueName = Subscription[(Subscription.LastIndexOf('/') + 1)..];
     }
 
@@ -204,6 +206,27 @@ public sealed class PubSubQueueDriver : IQueueDriver
             PubSubJsonContext.Default.ModifyAckDeadlineRequest,
             cancellationToken).ConfigureAwait(false);
         return null;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One <c>subscriptions.get</c>: it says that the subscription exists and can be read; Pub/Sub reports no
+    /// message count there, so <see cref="QueueProperties.ApproximateMessageCount"/> is <see langword="null"/>.</remarks>
+    public async Task<QueueProperties> GetPropertiesAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _subscriptionUri);
+        if (await _credential(cancellationToken).ConfigureAwait(false) is { } credential)
+        {
+            string token = await credential.GetAccessTokenForRequestAsync(_subscriptionUri.AbsoluteUri, cancellationToken).ConfigureAwait(false);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new QueueProperties();
     }
 
     /// <inheritdoc/>

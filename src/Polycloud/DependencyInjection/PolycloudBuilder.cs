@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Polycloud.DependencyInjection;
 
 /// <summary>
-/// Returned by <c>services.AddPolycloud(configuration)</c>; provider packages add their schemes to it
+/// Returned by <c>services.AddPolycloud(configuration)</c> and <c>builder.AddPolycloud()</c>; provider packages add their schemes to it
 /// (<c>.AddAws()</c>, <c>.AddAzure()</c>, <c>.AddGoogle()</c>).
 /// </summary>
 public sealed class PolycloudBuilder

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polycloud;
 using Polycloud.Blobs;
-using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,10 @@ public static class PolycloudServiceCollectionExtensions
     /// Registers Polycloud and every resource named in the <c>Polycloud</c> section of <paramref name="configuration"/>:
     /// <c>Polycloud:Blobs:{name}</c> becomes a keyed <see cref="BlobBucket"/> and is available from
     /// <see cref="IBlobBucketFactory"/>; <c>Polycloud:Queues:{name}</c> a keyed <see cref="Polycloud.Queues.MessageQueue"/>
-    /// from <see cref="Polycloud.Queues.IMessageQueueFactory"/>. Switching a resource to another cloud is a configuration change only.
+    /// from <see cref="Polycloud.Queues.IMessageQueueFactory"/>; <c>Polycloud:Functions:{name}</c> a keyed
+    /// <see cref="Polycloud.Functions.CloudFunction"/>. Databases (<c>Polycloud:Databases:{name}</c>) are registered by
+    /// <c>.AddDatabases()</c> from the <c>Polycloud.Databases</c> package. Switching a resource to another cloud is a
+    /// configuration change only.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The application configuration (the <c>Polycloud</c> section is read from it).</param>
@@ -54,19 +56,11 @@ public static class PolycloudServiceCollectionExtensions
         return AddCore(services, null);
     }
 
-    private static void AddDatabases(IServiceCollection services)
-    {
-        services.TryAddSingleton<CloudDatabaseFactory>();
-        services.TryAddSingleton<ICloudDatabaseFactory>(static sp => sp.GetRequiredService<CloudDatabaseFactory>());
-        AddKeyed(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name));
-        AddKeyed<System.Data.Common.DbDataSource>(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name).DataSource);
-    }
-
     /// <summary>
     /// Registers a keyed singleton for any string key, so that <c>[FromKeyedServices("name")]</c> resolves every
     /// configured resource, and asking for an unconfigured name fails with a message that lists the configured ones.
     /// </summary>
-    private static void AddKeyed<T>(IServiceCollection services, Func<IServiceProvider, string, T> open)
+    internal static void AddKeyed<T>(IServiceCollection services, Func<IServiceProvider, string, T> open)
         where T : class
     {
         if (services.Any(d => d.ServiceType == typeof(T) && Equals(d.ServiceKey, KeyedService.AnyKey)))
@@ -96,7 +90,11 @@ public static class PolycloudServiceCollectionExtensions
         services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Blobs", (url, settings, _) => sp.GetRequiredService<PolycloudOpener>().OpenBucket(url, settings)));
         services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Queues", (url, settings, _) => sp.GetRequiredService<PolycloudOpener>().OpenQueue(url, settings)));
         services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Functions", (url, settings, _) => sp.GetRequiredService<PolycloudOpener>().OpenFunction(url, settings)));
-        services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Databases", (url, settings, name) => sp.GetRequiredService<PolycloudOpener>().OpenDatabase(url, settings, name)));
+        services.AddSingleton<IPolycloudConfigurationCheck>(new PolycloudKnownKeys("HealthChecks", "DisableHealthChecks", "DisableTracing"));
+        services.AddSingleton<IPolycloudConfigurationCheck, QueueWorkerConfigurationCheck>();
+        services.AddSingleton<IPolycloudConfigurationCheck>(new UnregisteredSectionCheck(
+            "Databases",
+            "databases are configured, but no database support is registered: reference the Polycloud.Databases package and call .AddDatabases() on AddPolycloud(...)."));
     }
 
     /// <summary>
@@ -122,9 +120,9 @@ public static class PolycloudServiceCollectionExtensions
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket(name));
         MessageQueueFactory.Register(services);
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Queues.IMessageQueueFactory>().GetQueue(name));
-        AddDatabases(services);
         FunctionServiceRegistration.AddCore(services);
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
+        PolycloudHealthCheckRegistrar.AddCoreSources(services);
         AddConfigurationValidation(services);
         return new PolycloudBuilder(services, section);
     }

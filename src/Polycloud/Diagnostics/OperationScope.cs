@@ -29,7 +29,7 @@ internal struct OperationScope
     public static OperationScope Start(string operation, string provider, string resource, string? item)
     {
         Activity? activity = null;
-        if (PolycloudDiagnostics.Source.HasListeners())
+        if (PolycloudDiagnostics.TracingActive)
         {
             activity = PolycloudDiagnostics.Source.StartActivity(operation + " " + resource, ActivityKind.Client);
             if (activity is not null && activity.IsAllDataRequested)

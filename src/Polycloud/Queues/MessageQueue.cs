@@ -337,6 +337,27 @@ public sealed class MessageQueue : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Reads the queue's properties with one read-only call: nothing is received, leased or changed, so it is
+    /// the cheap way to check that a queue exists and can be reached (the Polycloud health checks use it).</summary>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The properties.</returns>
+    /// <exception cref="CloudException">NotFound when the queue does not exist; NotSupported when the provider has no
+    /// read-only call.</exception>
+    public async Task<QueueProperties> GetPropertiesAsync(CancellationToken cancellationToken = default)
+    {
+        var scope = OperationScope.Start("queue.properties", _provider, _name, null);
+        try
+        {
+            var result = await _driver.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+            scope.Complete();
+            return result;
+        }
+        catch (Exception ex)
+        {
+            throw Fail(ref scope, ex, "read the properties of", null, cancellationToken);
+        }
+    }
+
     /// <summary>
     /// Starts renewing the lease of <paramref name="message"/> in the background, at half the lease duration, until the
     /// returned object is disposed or <paramref name="maxTotal"/> has passed. When a renewal fails for good,

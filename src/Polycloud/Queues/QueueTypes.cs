@@ -150,6 +150,14 @@ public sealed class ReceivedMessage
     internal void Unsettle() => Volatile.Write(ref _settled, 0);
 }
 
+/// <summary>What a read-only look at a queue tells (<see cref="MessageQueue.GetPropertiesAsync"/>).</summary>
+public sealed class QueueProperties
+{
+    /// <summary>The approximate number of messages in the queue (visible, delayed or leased, as the provider counts
+    /// them), or <see langword="null"/> when the provider does not say (Pub/Sub).</summary>
+    public long? ApproximateMessageCount { get; init; }
+}
+
 /// <summary>Options for a receive. All are optional.</summary>
 public sealed class QueueReceiveOptions
 {

@@ -21,6 +21,13 @@ public sealed class AwsIamDatabaseAuthTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("Npgsql")]
+    [InlineData("MySqlConnector")]
+    [InlineData("Polycloud.Databases")]
+    public void ProviderPackage_DoesNotReferenceTheDatabaseDrivers(string assembly)
+        => Assert.DoesNotContain(typeof(AwsIamDatabaseAuthProvider).Assembly.GetReferencedAssemblies(), a => a.Name == assembly);
+
     [Fact]
     public async Task RoleWhosePasswordIsTheToken_Connects()
     {
@@ -128,7 +135,7 @@ public sealed class AwsIamDatabaseAuthTests
             ["Polycloud:Databases:orders:Url"] = "postgresql://orders.abc123.eu-west-1.rds.amazonaws.com/orders?user=app&auth=aws-iam&region=eu-west-1",
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<AWSCredentials>(new BasicAWSCredentials(AccessKey, SecretKey));
-        services.AddPolycloud(configuration).AddAws().AddAws();
+        services.AddPolycloud(configuration).AddAws().AddAws().AddDatabases();
         await using var sp = services.BuildServiceProvider();
 
         Assert.Single(sp.GetServices<IDatabaseAuthProvider>(), p => p.Mode == "aws-iam");

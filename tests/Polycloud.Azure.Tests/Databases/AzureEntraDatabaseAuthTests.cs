@@ -21,6 +21,13 @@ public sealed class AzureEntraDatabaseAuthTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("Npgsql")]
+    [InlineData("MySqlConnector")]
+    [InlineData("Polycloud.Databases")]
+    public void ProviderPackage_DoesNotReferenceTheDatabaseDrivers(string assembly)
+        => Assert.DoesNotContain(typeof(AzureEntraDatabaseAuthProvider).Assembly.GetReferencedAssemblies(), a => a.Name == assembly);
+
     [Fact]
     public async Task RoleWhosePasswordIsTheToken_Connects_ThroughTheRegisteredCredential()
     {
@@ -155,7 +162,7 @@ public sealed class AzureEntraDatabaseAuthTests
             ["Polycloud:Databases:orders:Url"] = TestPostgres.Url(role, "auth=azure-entra"),
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<TokenCredential>(new FakeTokenCredential(token, TimeSpan.FromHours(1)));
-        services.AddPolycloud(configuration).AddAzure().AddAzure();
+        services.AddPolycloud(configuration).AddDatabases().AddAzure().AddAzure();
         await using var sp = services.BuildServiceProvider();
 
         Assert.Single(sp.GetServices<IDatabaseAuthProvider>(), p => p.Mode == "azure-entra");

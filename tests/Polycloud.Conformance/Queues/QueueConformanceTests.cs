@@ -366,6 +366,32 @@ public abstract class QueueConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Properties_are_read_without_leasing_anything()
+    {
+        var queue = await NewQueueAsync();
+        await queue.SendBatchAsync([new QueueMessage("a"), new QueueMessage("b")], Ct);
+        var properties = await queue.GetPropertiesAsync(Ct);
+        if (properties.ApproximateMessageCount is { } count)
+        {
+            Assert.Equal(2, count);
+        }
+
+        // The properties call leased nothing: the first receive of each message is its first delivery.
+        var received = await ReceiveAllAsync(queue, 2);
+        Assert.Equal(2, received.Count);
+        Assert.All(received, m => Assert.True(m.DeliveryCount <= 1, $"delivery {m.DeliveryCount}: the properties call must not lease messages"));
+    }
+
+    [Fact]
+    public async Task Properties_of_a_missing_queue_fail_with_NotFound()
+    {
+        var queue = Track(new MessageQueue(CreateMissingQueueDriver("pcq-missing-" + Guid.NewGuid().ToString("N")[..8])));
+        var ex = await Assert.ThrowsAsync<CloudException>(() => queue.GetPropertiesAsync(Ct));
+        Assert.Equal(CloudErrorCode.NotFound, ex.ErrorCode);
+        Assert.Equal(queue.Provider, ex.Provider);
+    }
+
+    [Fact]
     public async Task Cancellation_stops_a_long_poll_promptly()
     {
         var queue = await NewQueueAsync();

@@ -20,6 +20,13 @@ public sealed class GcpIamDatabaseAuthTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("Npgsql")]
+    [InlineData("MySqlConnector")]
+    [InlineData("Polycloud.Databases")]
+    public void ProviderPackage_DoesNotReferenceTheDatabaseDrivers(string assembly)
+        => Assert.DoesNotContain(typeof(GcpIamDatabaseAuthProvider).Assembly.GetReferencedAssemblies(), a => a.Name == assembly);
+
     [Fact]
     public async Task RoleWhosePasswordIsTheToken_Connects_WithCredentialsFile()
     {
@@ -111,7 +118,7 @@ public sealed class GcpIamDatabaseAuthTests
         }).Build();
         var services = new ServiceCollection().AddLogging()
             .AddSingleton(CredentialFactory.FromFile<ServiceAccountCredential>(endpoint.KeyFile).ToGoogleCredential());
-        services.AddPolycloud(configuration).AddGoogle().AddGoogle();
+        services.AddPolycloud(configuration).AddGoogle().AddGoogle().AddDatabases();
         await using var sp = services.BuildServiceProvider();
 
         Assert.Single(sp.GetServices<IDatabaseAuthProvider>(), p => p.Mode == "gcp-iam");

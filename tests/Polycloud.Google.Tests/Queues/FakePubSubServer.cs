@@ -56,6 +56,11 @@ internal sealed class FakePubSubServer : HttpMessageHandler
             return Error(HttpStatusCode.Unauthorized, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
         }
 
+        if (request.Method == HttpMethod.Get && path.StartsWith("/v1/", StringComparison.Ordinal) && path.Contains("/subscriptions/", StringComparison.Ordinal) && !path.Contains(':', StringComparison.Ordinal))
+        {
+            return GetSubscription(path[4..]);
+        }
+
         if (request.Method != HttpMethod.Post || !path.StartsWith("/v1/", StringComparison.Ordinal) || !path.Contains(':', StringComparison.Ordinal))
         {
             return Error(HttpStatusCode.NotFound, "NOT_FOUND", $"No such method: {request.Method} {path}");
@@ -179,6 +184,20 @@ internal sealed class FakePubSubServer : HttpMessageHandler
             }
 
             await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    /// <summary><c>subscriptions.get</c>: the Subscription resource (name, ack deadline), or 404 for an unknown one.</summary>
+    private HttpResponseMessage GetSubscription(string subscription)
+    {
+        lock (_gate)
+        {
+            if (!_subscriptions.TryGetValue(subscription, out var sub))
+            {
+                return Error(HttpStatusCode.NotFound, "NOT_FOUND", $"Resource not found (resource={subscription}).");
+            }
+
+            return Json(new JsonObject { ["name"] = subscription, ["ackDeadlineSeconds"] = sub.AckDeadlineSeconds });
         }
     }
 

@@ -53,6 +53,15 @@ public interface IQueueDriver : IAsyncDisposable
     /// <returns>The new lease token when the provider issues one (Azure), else <see langword="null"/>.</returns>
     Task<string?> ChangeLeaseAsync(ReceivedMessage message, TimeSpan visibleAfter, CancellationToken cancellationToken);
 
+    /// <summary>Reads the queue's properties with one read-only native call (SQS GetQueueAttributes, Azure Get Queue
+    /// Properties, Pub/Sub subscriptions.get, a local lookup): it receives nothing and changes nothing, so health checks
+    /// can call it often. A missing queue is a <see cref="CloudErrorCode.NotFound"/> error. Drivers without such a call
+    /// keep this default, which throws <see cref="CloudErrorCode.NotSupported"/>.</summary>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The properties.</returns>
+    Task<QueueProperties> GetPropertiesAsync(CancellationToken cancellationToken)
+        => Task.FromException<QueueProperties>(CloudException.NotSupported(ProviderName, "reading queue properties"));
+
     /// <summary>Maps a native exception to the portable error code: the service's native error code where it overrides the
     /// status, else the status by the one table every driver uses (<see cref="Polycloud.Drivers.CloudErrors.FromHttpStatus(int)"/>),
     /// and transport failures by <see cref="Polycloud.Drivers.CloudErrors.TryClassifyTransport"/> (docs/errors.md).</summary>

@@ -203,6 +203,13 @@ public sealed class MemoryQueueDriver : IQueueDriver
     }
 
     /// <inheritdoc/>
+    public Task<QueueProperties> GetPropertiesAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(new QueueProperties { ApproximateMessageCount = Count });
+    }
+
+    /// <inheritdoc/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private CloudException StaleLease(ReceivedMessage message, string operation)

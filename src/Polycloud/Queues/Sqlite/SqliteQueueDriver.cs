@@ -222,6 +222,23 @@ public sealed class SqliteQueueDriver : IQueueDriver
     }
 
     /// <inheritdoc/>
+    public async Task<QueueProperties> GetPropertiesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT (SELECT COUNT(*) FROM polycloud_queues WHERE name = $q), (SELECT COUNT(*) FROM polycloud_messages WHERE queue = $q)";
+        cmd.Parameters.AddWithValue("$q", QueueName);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (reader.GetInt64(0) == 0)
+        {
+            throw MissingQueue();
+        }
+
+        return new QueueProperties { ApproximateMessageCount = reader.GetInt64(1) };
+    }
+
+    /// <inheritdoc/>
     public CloudErrorCode ClassifyError(Exception exception)
         => exception switch
         {

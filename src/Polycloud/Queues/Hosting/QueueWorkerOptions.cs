@@ -1,0 +1,36 @@
+namespace Polycloud.Queues;
+
+/// <summary>
+/// Options of a hosted queue worker, by queue name: read from <c>Polycloud:Workers:{queue}</c> (for example
+/// <c>"Polycloud:Workers:orders:MaxConcurrency": 8</c>), then changed by the callback given to
+/// <c>AddQueueWorker</c>. The processing options have the meaning and defaults of <see cref="QueueProcessOptions"/>.
+/// </summary>
+public sealed class QueueWorkerOptions
+{
+    /// <summary>How many messages are handled at the same time (default 1, at most 1000).</summary>
+    public int MaxConcurrency { get; set; } = 1;
+
+    /// <summary>The lease each received message gets (default 30 s); renewed while its handler runs when
+    /// <see cref="AutoRenewLease"/> is on.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Renew the lease of a message while its handler runs (default <see langword="true"/>).</summary>
+    public bool AutoRenewLease { get; set; } = true;
+
+    /// <summary>The longest total time a lease is renewed for one message (default 1 hour).</summary>
+    public TimeSpan MaxLeaseRenewal { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long one receive waits for messages (default 20 s; receiving stops at once when the host stops).</summary>
+    public TimeSpan WaitTime { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a failed message stays invisible before it is delivered again (default zero: at once).</summary>
+    public TimeSpan RetryDelay { get; set; }
+
+    /// <summary>
+    /// When the host stops, the worker stops receiving at once and lets running handlers finish for this long
+    /// (default 20 s); then it cancels their tokens, and their messages come back. Keep it below the host's
+    /// <c>HostOptions.ShutdownTimeout</c> (default 30 s): when that ends first, handlers are cancelled then.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits for handlers as long as the host does.
+    /// </summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(20);
+}
