@@ -43,7 +43,6 @@ public sealed class HealthCheckTests : IDisposable
         ["Polycloud:Queues:absent"] = $"sqlite://{_dir}/queues.db?queue=nobody&create=false",
         ["Polycloud:Functions:resize"] = "local://resize",
         ["Polycloud:Functions:broken"] = "local://broken",
-        ["Polycloud:Databases:main"] = $"sqlite://{_dir}/main.db",
     };
 
     private static async Task<HealthReport> CheckAsync(IHost host)
@@ -70,14 +69,13 @@ public sealed class HealthCheckTests : IDisposable
         var report = await CheckAsync(host);
 
         Assert.Equal(
-            ["polycloud-blobs-files", "polycloud-blobs-gone", "polycloud-databases-main", "polycloud-functions-broken", "polycloud-functions-resize",
+            ["polycloud-blobs-files", "polycloud-blobs-gone", "polycloud-functions-broken", "polycloud-functions-resize",
              "polycloud-queues-absent", "polycloud-queues-durable", "polycloud-queues-ghost", "polycloud-queues-orders"],
             report.Entries.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(HealthStatus.Healthy, report.Entries["polycloud-blobs-files"].Status);
         Assert.Equal(HealthStatus.Healthy, report.Entries["polycloud-queues-orders"].Status);
         Assert.Equal(2L, report.Entries["polycloud-queues-orders"].Data["approximateMessageCount"]);
         Assert.Equal(HealthStatus.Healthy, report.Entries["polycloud-queues-durable"].Status);
-        Assert.Equal(HealthStatus.Healthy, report.Entries["polycloud-databases-main"].Status);
 
         var gone = report.Entries["polycloud-blobs-gone"];
         Assert.Equal(HealthStatus.Unhealthy, gone.Status);
@@ -102,7 +100,6 @@ public sealed class HealthCheckTests : IDisposable
         var orders = Assert.Single(registrations, r => r.Name == "polycloud-queues-orders");
         Assert.Contains("provider:memory", orders.Tags);
         Assert.Contains("queues", orders.Tags);
-        Assert.Contains("provider:sqlite", Assert.Single(registrations, r => r.Name == "polycloud-databases-main").Tags);
         Assert.Contains("provider:local", Assert.Single(registrations, r => r.Name == "polycloud-functions-resize").Tags);
 
         // A missing bucket cannot be opened, so its provider is not known; the check says why.
