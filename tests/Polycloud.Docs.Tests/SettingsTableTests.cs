@@ -75,7 +75,7 @@ public sealed partial class SettingsTableTests
         }
     }
 
-    private static List<(string Capability, string Example, string[] Settings)> ReadRows()
+    internal static List<(string Capability, string Example, string[] Settings)> ReadRows()
     {
         var rows = new List<(string, string, string[])>();
         bool inTable = false;
