@@ -22,6 +22,8 @@ namespace Polycloud.Azure.Blobs;
 /// <item><term><c>accountKey</c></term><description>The account's shared key (base64). Never logged.</description></item>
 /// <item><term><c>sas</c></term><description>A SAS token (account or container). Never logged. Signed URLs are not
 /// available with it.</description></item>
+/// <item><term><c>location</c></term><description>The storage account's region (for example <c>westeurope</c>), reported by
+/// <c>GetLocationAsync</c>; the data plane does not report it.</description></item>
 /// <item><term><c>serviceVersion</c></term><description>Pins the REST API version, for example <c>2025-01-05</c>.</description></item>
 /// </list>
 /// <para>Without <c>connectionString</c>, <c>accountKey</c> or <c>sas</c>, the driver authenticates with the
@@ -68,6 +70,7 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
         string? accountKey = NullIfEmpty(url.Get("accountKey"));
         string? sas = NullIfEmpty(url.Get("sas"));
         string? serviceVersion = NullIfEmpty(url.Get("serviceVersion"));
+        string? location = NullIfEmpty(url.Get("location"));
         url.ThrowIfUnknownSettings(AzureBlobDriver.Provider);
 
         var options = CreateClientOptions(serviceVersion);
@@ -151,7 +154,10 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
         {
             SignWithUserDelegationKey = userDelegation,
             TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider,
-        });
+        })
+        {
+            Location = location,
+        };
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -52,7 +52,7 @@ public sealed class AzureFunctionsOptions
 /// HTTP triggers have no versions, client context or event invocation (NotSupported). An unhandled exception is answered
 /// 500 (with an empty body unless the function writes one): a function error. See <see cref="HttpFunctionProtocol"/>.
 /// </remarks>
-public sealed class AzureFunctionsDriver : IFunctionDriver
+public sealed partial class AzureFunctionsDriver : IFunctionDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient(
         new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.None })
@@ -227,7 +227,8 @@ internal sealed class AzureFunctionsDriverFactory : IFunctionDriverFactory
             options.MaxPayloadBytes = max;
         }
 
+        string? location = url.Get("location");
         url.ThrowIfUnknownSettings("azure-functions");
-        return new AzureFunctionsDriver(functionUrl, function, options);
+        return new AzureFunctionsDriver(functionUrl, function, options) { Location = location };
     }
 }

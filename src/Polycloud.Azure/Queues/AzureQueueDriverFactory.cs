@@ -28,6 +28,7 @@ public sealed class AzureQueueDriverFactory : IQueueDriverFactory
         string? connectionString = url.Get("connectionString");
         var serviceUri = url.GetUri("serviceUri");
         string encoding = url.Get("messageEncoding") ?? "base64";
+        string? location = url.Get("location");
         url.ThrowIfUnknownSettings("azure-queue");
         if (url.Host.Length == 0)
         {
@@ -59,6 +60,6 @@ public sealed class AzureQueueDriverFactory : IQueueDriverFactory
             client = new QueueClient(new Uri(root, root.AbsolutePath.TrimEnd('/') + "/" + Uri.EscapeDataString(url.Host)), credential, options);
         }
 
-        return new AzureQueueDriver(client, base64);
+        return new AzureQueueDriver(client, base64) { Location = location };
     }
 }
