@@ -90,6 +90,7 @@ public static class PolycloudServiceCollectionExtensions
         AddDatabases(services);
         FunctionServiceRegistration.AddCore(services);
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
+        PolycloudBuilderResidencyExtensions.AddIfConfigured(services, section);
         return new PolycloudBuilder(services, section);
     }
 }
