@@ -123,9 +123,12 @@ public sealed class ResidencyPolicy
     /// <returns>The patterns and the rule's name.</returns>
     public (IReadOnlyList<string> Patterns, string Rule)? RuleFor(string resourceName)
     {
-        if (Resources.TryGetValue(resourceName, out var own))
+        foreach (var (name, own) in Resources)
         {
-            return (own, $"Residency:Resources:{resourceName} [{string.Join(", ", own)}]");
+            if (string.Equals(name, resourceName, StringComparison.OrdinalIgnoreCase))
+            {
+                return (own, $"Residency:Resources:{name} [{string.Join(", ", own)}]");
+            }
         }
 
         return Default.Count > 0 ? (Default, $"Residency:Default [{string.Join(", ", Default)}]") : null;
