@@ -81,6 +81,7 @@ internal sealed class CliOutput
         {
             case OutputMode.Table:
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Writer) });
+                console.Profile.Width = TerminalWidth();
                 var table = new Table().Border(TableBorder.Rounded);
                 foreach (string h in headers)
                 {
@@ -145,6 +146,18 @@ internal sealed class CliOutput
             }
         }).ConfigureAwait(false);
         return await task.ConfigureAwait(false);
+    }
+
+    private int TerminalWidth()
+    {
+        try
+        {
+            return Interactive && Console.WindowWidth > 0 ? Console.WindowWidth : 120;
+        }
+        catch (IOException)
+        {
+            return 120;
+        }
     }
 
     private void WritePlain(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
