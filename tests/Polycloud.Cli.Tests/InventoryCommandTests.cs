@@ -43,7 +43,7 @@ public sealed class InventoryCommandTests : IDisposable
     [Fact]
     public async Task Json_has_stable_camelCase_fields_and_unknown_values_carry_their_reason()
     {
-        WriteSettings("""{ "Polycloud": { "Queues": { "events": "gcppubsub://projects/acme/topics/t?subscription=s&endpoint=http%3A%2F%2F127.0.0.1%3A1&unauthenticated=true" } } }""");
+        WriteSettings("""{ "Polycloud": { "Functions": { "events": "azfunc://acme/events" } } }""");
 
         var (exit, output, _) = await RunAsync("inventory", "--json", "mem://scratch");
 
@@ -60,10 +60,11 @@ public sealed class InventoryCommandTests : IDisposable
         (exit, output, _) = await RunAsync("inventory", "events", "--format", "json");
         Assert.Equal(0, exit);
         using var events = JsonDocument.Parse(output);
-        var queue = events.RootElement.GetProperty("resources")[0];
-        Assert.Equal("acme", queue.GetProperty("account").GetString());
-        Assert.Equal(JsonValueKind.Null, queue.GetProperty("region").ValueKind);
-        Assert.Contains("message storage policy", queue.GetProperty("unknown").GetProperty("region").GetString(), StringComparison.Ordinal);
+        var function = events.RootElement.GetProperty("resources")[0];
+        Assert.Equal("function", function.GetProperty("kind").GetString());
+        Assert.Equal("acme", function.GetProperty("account").GetString());
+        Assert.Equal(JsonValueKind.Null, function.GetProperty("region").ValueKind);
+        Assert.Contains("'location'", function.GetProperty("unknown").GetProperty("region").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

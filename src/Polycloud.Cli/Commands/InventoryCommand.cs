@@ -125,9 +125,8 @@ internal static class InventoryCommand
         }
         finally
         {
-            if (resource is IAsyncDisposable disposable && reference.Url.Length > 0 && reference.Name == reference.Url)
+            if (reference.OwnedByCommand && resource is IAsyncDisposable disposable)
             {
-                // Opened from a URL on the command line: this command owns it (configured ones belong to the factories).
                 await disposable.DisposeAsync().ConfigureAwait(false);
             }
         }

@@ -12,7 +12,9 @@ namespace Polycloud.Cli.Conventions;
 /// <param name="Name">The configured name, or the URL (redacted) when given as a URL.</param>
 /// <param name="Url">The redacted URL, for display.</param>
 /// <param name="Open">Opens it: a blob bucket, message queue or function (each has <c>GetLocationAsync</c>).</param>
-internal sealed record ResourceReference(ResourceKind Kind, string Name, string Url, Func<object> Open);
+/// <param name="OwnedByCommand"><see langword="true"/> for a URL from the command line: the command disposes what it opens
+/// (configured resources belong to their factories).</param>
+internal sealed record ResourceReference(ResourceKind Kind, string Name, string Url, Func<object> Open, bool OwnedByCommand = false);
 
 /// <summary>
 /// The resource arguments every command shares: each is a URL (<c>mem://x</c>, <c>s3://b?region=…</c>) or the name of
@@ -146,6 +148,6 @@ internal static class ResourceArguments
             ResourceKind.Queue => () => opener.OpenQueue(url),
             _ => () => opener.OpenFunction(url),
         };
-        return new ResourceReference(kind.Value, redacted, redacted, open);
+        return new ResourceReference(kind.Value, redacted, redacted, open, OwnedByCommand: true);
     }
 }

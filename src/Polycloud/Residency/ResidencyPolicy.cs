@@ -55,7 +55,8 @@ public sealed record ResidencyCheck(string ResourceName, ResourceKind Kind, Resi
 /// }
 /// </code>
 /// Patterns are compared with the resource's reported region case-insensitively; <c>*</c> matches any run of
-/// characters and <c>?</c> one character. A rule for a resource's name replaces the default for it (it applies to
+/// characters and <c>?</c> one character. A region reported as a comma-separated list (a resource stored in several
+/// regions) is allowed only when every region in it is. A rule for a resource's name replaces the default for it (it applies to
 /// every kind configured under that name).
 /// </summary>
 public sealed class ResidencyPolicy
@@ -155,12 +156,11 @@ public sealed class ResidencyPolicy
         }
 
         string region = location.Region.Value!;
-        foreach (string pattern in patterns)
+
+        // A resource stored in several regions (listed with commas) is allowed only when every one of them is.
+        if (region.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).All(r => patterns.Any(p => Matches(p, r))))
         {
-            if (Matches(pattern, region))
-            {
-                return new ResidencyCheck(resourceName, location.Kind, ResidencyStatus.Allowed, region, ruleName, $"'{resourceName}' is in '{region}', allowed by {ruleName}.");
-            }
+            return new ResidencyCheck(resourceName, location.Kind, ResidencyStatus.Allowed, region, ruleName, $"'{resourceName}' is in '{region}', allowed by {ruleName}.");
         }
 
         return new ResidencyCheck(resourceName, location.Kind, ResidencyStatus.Violation, region, ruleName,

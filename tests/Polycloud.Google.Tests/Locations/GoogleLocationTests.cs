@@ -3,7 +3,9 @@ using System.Text;
 using Polycloud.Blobs;
 using Polycloud.Google.Blobs;
 using Polycloud.Google.Functions;
+using Polycloud.Google.Queues;
 using Polycloud.Google.Tests.Blobs;
+using Polycloud.Queues;
 
 namespace Polycloud.Google.Tests.Locations;
 
@@ -75,18 +77,50 @@ public sealed class GoogleLocationTests
         }
     }
 
-    [Fact]
-    public async Task PubSub_reports_its_project_and_an_unknown_region_with_the_reason()
+    [Theory]
+    [InlineData("""{"name":"projects/acme-prod/topics/orders","messageStoragePolicy":{"allowedPersistenceRegions":["europe-west1"]}}""", "europe-west1", "region")]
+    [InlineData("""{"name":"projects/acme-prod/topics/orders","messageStoragePolicy":{"allowedPersistenceRegions":["europe-west1","europe-west4"]}}""", "europe-west1,europe-west4", "multi-region")]
+    public async Task PubSub_region_is_the_topic_message_storage_policy(string topic, string region, string locationType)
     {
-        await using var queue = new PolycloudOpener().AddGoogle().OpenQueue(
-            "gcppubsub://projects/acme-prod/topics/orders?subscription=orders-worker&endpoint=http%3A%2F%2F127.0.0.1%3A1&unauthenticated=true");
+        var handler = new TopicHandler(_ => Json(topic));
+        await using var queue = new MessageQueue(new PubSubQueueDriver(new HttpClient(handler), "projects/acme-prod/topics/orders", "orders-worker", endpoint: new Uri("https://pubsub.wire.test/")));
 
         var location = await queue.GetLocationAsync(TestContext.Current.CancellationToken);
 
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal(HttpMethod.Get, request.Method);
+        Assert.Equal("https://pubsub.wire.test/v1/projects/acme-prod/topics/orders", request.RequestUri!.AbsoluteUri);
         Assert.Equal("acme-prod", location.Account.Value);
-        Assert.Equal("global", location.LocationType.Value);
+        Assert.Equal(region, location.Region.Value);
+        Assert.Equal(locationType, location.LocationType.Value);
+    }
+
+    [Fact]
+    public async Task PubSub_without_a_storage_policy_or_permission_has_an_unknown_region_with_the_reason()
+    {
+        var handler = new TopicHandler(_ => Json("""{"name":"projects/acme-prod/topics/orders"}"""));
+        await using var queue = new MessageQueue(new PubSubQueueDriver(new HttpClient(handler), "projects/acme-prod/topics/orders", "w", endpoint: new Uri("https://pubsub.wire.test/")));
+        var location = await queue.GetLocationAsync(TestContext.Current.CancellationToken);
         Assert.Equal(LocationValueState.Unknown, location.Region.State);
-        Assert.Contains("message storage policy", location.Region.UnknownReason, StringComparison.Ordinal);
+        Assert.Contains("no message storage policy", location.Region.UnknownReason, StringComparison.Ordinal);
+        Assert.Equal("global", location.LocationType.Value);
+
+        var denied = new TopicHandler(_ => new HttpResponseMessage(HttpStatusCode.Forbidden)
+        {
+            Content = new StringContent("""{"error":{"code":403,"message":"User not authorized to perform this action.","status":"PERMISSION_DENIED"}}""", Encoding.UTF8, "application/json"),
+        });
+        await using var queue2 = new MessageQueue(new PubSubQueueDriver(new HttpClient(denied), "projects/acme-prod/topics/orders", "w", endpoint: new Uri("https://pubsub.wire.test/")));
+        location = await queue2.GetLocationAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(LocationValueState.Unknown, location.Region.State);
+        Assert.Contains("PERMISSION_DENIED", location.Region.UnknownReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_resource_in_several_regions_is_allowed_only_when_every_region_is()
+    {
+        var location = new ResourceLocation { Provider = "gcp", Service = "gcp-pubsub", Kind = ResourceKind.Queue, Name = "q", Region = LocationValue.Known("europe-west1,us-central1") };
+        Assert.Equal(Polycloud.Residency.ResidencyStatus.Violation, new Polycloud.Residency.ResidencyPolicy { Default = ["europe-*"] }.Check("q", location).Status);
+        Assert.Equal(Polycloud.Residency.ResidencyStatus.Allowed, new Polycloud.Residency.ResidencyPolicy { Default = ["europe-*", "us-*"] }.Check("q", location).Status);
     }
 
     [Theory]
@@ -106,6 +140,17 @@ public sealed class GoogleLocationTests
     public void Cloud_Run_URLs_do_not_name_a_region()
     {
         Assert.Equal((null, null), CloudFunctionsDriver.ParseFunctionHost("resize-abc123-ew.a.run.app"));
+    }
+
+    private sealed class TopicHandler(Func<HttpRequestMessage, HttpResponseMessage> respond) : HttpMessageHandler
+    {
+        public List<HttpRequestMessage> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request);
+            return Task.FromResult(respond(request));
+        }
     }
 
     private static HttpResponseMessage Json(string json) => new(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
