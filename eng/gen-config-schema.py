@@ -57,6 +57,11 @@ schema = {
             'HealthChecks': {'type': 'object', 'description': 'Options of the Polycloud health checks (docs/hosting.md).'},
             'DisableHealthChecks': {'type': 'boolean'},
             'DisableTracing': {'type': 'boolean'},
+            'Residency': {'type': 'object', 'description': 'Allowed regions, by default and per resource, checked at start-up (docs/cli.md).',
+                          'additionalProperties': False, 'properties': {
+                              'Default': {'type': 'array', 'items': {'type': 'string'}},
+                              'Resources': {'type': 'object', 'additionalProperties': {'type': 'array', 'items': {'type': 'string'}}},
+                              'OnUnknown': {'enum': ['Fail', 'Warn']}}},
         }}},
 }
 path = os.path.join(root, 'src', 'Polycloud', 'ConfigurationSchema.json')

@@ -26,7 +26,8 @@ public enum AzureSettingsScope
 /// <summary>
 /// The settings every Azure resource URL understands, read the same way for each: <c>account</c>, <c>endpoint</c>,
 /// <c>connectionString</c>, <c>accountKey</c>, <c>sas</c>, <c>credential</c> (the kind of Microsoft Entra credential),
-/// <c>managedIdentityClientId</c> and <c>anonymous</c> — each resource the ones of its <see cref="AzureSettingsScope"/>.
+/// <c>managedIdentityClientId</c>, <c>anonymous</c> and <c>location</c> — each resource the ones of its
+/// <see cref="AzureSettingsScope"/>.
 /// </summary>
 /// <remarks>
 /// <para><c>credential</c>: <c>default</c> (<see cref="DefaultAzureCredential"/>), <c>managedIdentity</c>,
@@ -43,8 +44,9 @@ public sealed class AzureSettings
     private readonly string? _sas;
     private readonly string? _connectionString;
 
-    private AzureSettings(string? account, Uri? endpoint, string? connectionString, string? accountKey, string? sas, string? credential, string? clientId, bool anonymous)
+    private AzureSettings(string? account, Uri? endpoint, string? connectionString, string? accountKey, string? sas, string? credential, string? clientId, bool anonymous, string? location)
     {
+        Location = location;
         Account = account;
         Endpoint = endpoint;
         _connectionString = connectionString;
@@ -80,6 +82,12 @@ public sealed class AzureSettings
     public bool Anonymous { get; }
 
     /// <summary>
+    /// The <c>location</c> setting: the Azure region of the storage account or app (for example <c>westeurope</c>), which
+    /// the data plane does not report; used to report where the resource lives. <see langword="null"/> when not set.
+    /// </summary>
+    public string? Location { get; }
+
+    /// <summary>
     /// Reads the Azure settings of a URL for a scope (and marks them as known, so that
     /// <see cref="CloudUrl.ThrowIfUnknownSettings"/> accepts them), then checks their form and that they fit together.
     /// Call it before the capability reads its own settings and checks for unknown ones.
@@ -103,6 +111,11 @@ public sealed class AzureSettings
         string? credential = NullIfEmpty(url.Get("credential"));
         string? clientId = NullIfEmpty(url.Get("managedIdentityClientId"));
         bool anonymous = scope is AzureSettingsScope.Storage or AzureSettingsScope.App && url.GetBoolean("anonymous", defaultValue: false);
+        string? location = endpoints ? NullIfEmpty(url.Get("location")) : null;
+        if (location is not null && !IsRegionName(location))
+        {
+            throw CloudException.InvalidArgument("location", $"'{location}' is not an Azure region name such as 'westeurope' or 'eastus2'.");
+        }
 
         if (credential is not null)
         {
@@ -140,7 +153,7 @@ public sealed class AzureSettings
             throw CloudException.InvalidArgument("credential", "a connection string, account key or SAS is already a credential; remove 'credential' and 'managedIdentityClientId', or the key.");
         }
 
-        return new AzureSettings(account, endpoint, connectionString, accountKey, sas, credential, clientId, anonymous);
+        return new AzureSettings(account, endpoint, connectionString, accountKey, sas, credential, clientId, anonymous, location);
     }
 
     /// <summary><see langword="true"/> when a connection string, account key or SAS authenticates the client.</summary>
@@ -167,6 +180,19 @@ public sealed class AzureSettings
             "environment" => new EnvironmentCredential(),
             _ => new AzureCliCredential(),
         };
+    }
+
+    private static bool IsRegionName(string location)
+    {
+        foreach (char c in location)
+        {
+            if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return location.Length is > 0 and <= 40;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

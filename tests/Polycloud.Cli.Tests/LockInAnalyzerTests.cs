@@ -12,7 +12,7 @@ public class LockInAnalyzerTests
 {
     private static Project CreateProject(AdhocWorkspace workspace, string name, params (string Path, string Text)[] files)
     {
-        var references = new[] { typeof(object), typeof(AmazonS3Client), typeof(Amazon.Runtime.AmazonServiceException), typeof(BlobClient), typeof(Azure.Response) }
+        var references = new[] { typeof(object), typeof(AmazonS3Client), typeof(Amazon.Runtime.AmazonServiceException), typeof(BlobClient), typeof(global::Azure.Response) }
             .Select(t => t.Assembly.Location)
             .Concat(Directory.GetFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "System.*.dll"))
             .Distinct()

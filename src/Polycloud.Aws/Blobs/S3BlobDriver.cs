@@ -28,7 +28,7 @@ namespace Polycloud.Aws.Blobs;
 /// CompleteMultipartUpload and CopyObject. User metadata travels as <c>x-amz-meta-*</c> headers; values that are not
 /// plain printable ASCII are stored RFC 2047-encoded and decoded on read.</para>
 /// </remarks>
-public sealed class S3BlobDriver : IBlobDriver
+public sealed partial class S3BlobDriver : IBlobDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     /// <summary>The provider name, <c>aws-s3</c>.</summary>
     public const string Provider = "aws-s3";

@@ -39,7 +39,7 @@ public sealed class LambdaFunctionOptions
 /// TooManyRequestsException → Throttled, request errors → InvalidArgument, signature/credential errors → Unauthenticated,
 /// AccessDenied → PermissionDenied, 5xx → Unavailable.
 /// </remarks>
-public sealed class LambdaFunctionDriver : IFunctionDriver
+public sealed partial class LambdaFunctionDriver : IFunctionDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     /// <summary>The synchronous invocation payload limit (6 MB), request and response.</summary>
     public const long MaxRequestResponsePayloadBytes = 6 * 1024 * 1024;

@@ -18,7 +18,7 @@ namespace Polycloud.Aws.Queues;
 /// Opened as <c>sqs://queue-name?region=us-east-1</c> (optionally <c>&amp;endpoint=http://127.0.0.1:4566</c>), or
 /// built from an <see cref="IAmazonSQS"/> with the constructor.
 /// </summary>
-public sealed class SqsQueueDriver : IQueueDriver
+public sealed partial class SqsQueueDriver : IQueueDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     /// <summary>The reserved attribute that marks a base64-encoded body.</summary>
     internal const string BodyEncodingAttribute = "polycloud-body-encoding";

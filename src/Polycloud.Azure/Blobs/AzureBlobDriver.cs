@@ -39,7 +39,7 @@ namespace Polycloud.Azure.Blobs;
 /// <para>Metadata keys are stored as C# identifiers ('_' as "__", '-' as "_h"), as Azure requires; non-ASCII values
 /// are stored as RFC 2047 encoded words. Both are decoded on read.</para>
 /// </remarks>
-public sealed class AzureBlobDriver : IBlobDriver
+public sealed partial class AzureBlobDriver : IBlobDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     /// <summary>The provider name used in errors and telemetry.</summary>
     public const string Provider = "azure-blob";

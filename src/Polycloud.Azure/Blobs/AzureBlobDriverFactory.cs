@@ -25,6 +25,8 @@ namespace Polycloud.Azure.Blobs;
 /// <item><term><c>credential</c>, <c>managedIdentityClientId</c></term><description>The kind of Microsoft Entra
 /// credential (see <see cref="AzureSettings"/>).</description></item>
 /// <item><term><c>anonymous</c></term><description><c>true</c>: no credentials, for containers with public read access.</description></item>
+/// <item><term><c>location</c></term><description>The storage account's region (for example <c>westeurope</c>), reported by
+/// <c>GetLocationAsync</c>; the data plane does not report it.</description></item>
 /// <item><term><c>serviceVersion</c></term><description>Pins the REST API version, for example <c>2025-01-05</c>.</description></item>
 /// </list>
 /// <para>Without <c>connectionString</c>, <c>accountKey</c>, <c>sas</c> or <c>credential</c>, the driver authenticates with the
@@ -145,7 +147,10 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
         {
             SignWithUserDelegationKey = userDelegation,
             TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider,
-        });
+        })
+        {
+            Location = azure.Location,
+        };
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

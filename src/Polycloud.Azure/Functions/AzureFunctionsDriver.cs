@@ -54,7 +54,7 @@ public sealed class AzureFunctionsOptions
 /// HTTP triggers have no versions, client context or event invocation (NotSupported). An unhandled exception is answered
 /// 500 (with an empty body unless the function writes one): a function error. See <see cref="HttpFunctionProtocol"/>.
 /// </remarks>
-public sealed class AzureFunctionsDriver : IFunctionDriver
+public sealed partial class AzureFunctionsDriver : IFunctionDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient(
         new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.None })
@@ -245,6 +245,6 @@ internal sealed class AzureFunctionsDriverFactory : IFunctionDriverFactory
         }
 
         url.ThrowIfUnknownSettings("azure-functions");
-        return new AzureFunctionsDriver(functionUrl, function, options);
+        return new AzureFunctionsDriver(functionUrl, function, options) { Location = azure.Location };
     }
 }

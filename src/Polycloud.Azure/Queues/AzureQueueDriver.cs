@@ -23,7 +23,7 @@ namespace Polycloud.Azure.Queues;
 /// (the service default is 7 days), so nothing is dropped silently. Opened as <c>azqueue://queue?account=acct</c> or
 /// built from a <see cref="QueueClient"/> with the constructor.
 /// </summary>
-public sealed class AzureQueueDriver : IQueueDriver
+public sealed partial class AzureQueueDriver : IQueueDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     private const int MaxServiceMessageSize = 64 * 1024;
     private static readonly byte[] EnvelopePrefix = "{\"polycloud-envelope\":1,"u8.ToArray();

@@ -100,6 +100,6 @@ public sealed class AzureQueueDriverFactory : IQueueDriverFactory
             }
         }
 
-        return new AzureQueueDriver(client, base64);
+        return new AzureQueueDriver(client, base64) { Location = azure.Location };
     }
 }

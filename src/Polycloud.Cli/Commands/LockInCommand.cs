@@ -27,6 +27,7 @@ internal static class LockInCommand
         {
             Description = "Write the report to this file instead of standard output.",
         };
+        var json = Conventions.CliOutput.JsonOption();
         var maxScore = new Option<int?>("--max-score")
         {
             Description = "Exit with code 2 when the lock-in score is above this value (for CI).",
@@ -38,6 +39,7 @@ internal static class LockInCommand
             format,
             file,
             maxScore,
+            json,
         };
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -54,16 +56,17 @@ internal static class LockInCommand
                 return InvalidTarget;
             }
 
+            var chosen = parseResult.GetValue(json) ? LockInFormat.Json : parseResult.GetValue(format);
             var target = parseResult.GetValue(file);
             if (target is null)
             {
-                LockInFormatters.Write(report, parseResult.GetValue(format), output);
+                LockInFormatters.Write(report, chosen, output);
             }
             else
             {
                 await using (var writer = new StreamWriter(target.FullName))
                 {
-                    LockInFormatters.Write(report, parseResult.GetValue(format), writer);
+                    LockInFormatters.Write(report, chosen, writer);
                 }
 
                 await output.WriteLineAsync($"Lock-in score {report.Score}, {report.Sites} sites; report written to {target.FullName}").ConfigureAwait(false);

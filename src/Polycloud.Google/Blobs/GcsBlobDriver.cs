@@ -27,7 +27,7 @@ namespace Polycloud.Google.Blobs;
 /// authenticated HTTP client and return the response stream without buffering it. Metadata values are stored as given
 /// (the JSON API carries any Unicode text).
 /// </remarks>
-public sealed class GcsBlobDriver : IBlobDriver
+public sealed partial class GcsBlobDriver : IBlobDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     /// <summary>The provider name used in errors and telemetry.</summary>
     public const string Provider = "gcp-storage";

@@ -44,7 +44,7 @@ public sealed class CloudFunctionsOptions
 /// throws is answered 500 (functions-framework adds <c>X-Google-Status: crash</c> and the message as the body): that is a
 /// function error. See <see cref="HttpFunctionProtocol"/> for the other statuses.
 /// </remarks>
-public sealed class CloudFunctionsDriver : IFunctionDriver
+public sealed partial class CloudFunctionsDriver : IFunctionDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient(
         new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.None })

@@ -20,7 +20,7 @@ namespace Polycloud.Google.Queues;
 /// Opened as <c>gcppubsub://projects/{project}/topics/{topic}?subscription={subscription}</c>, or built from an
 /// <see cref="HttpClient"/> with the constructor.
 /// </summary>
-public sealed class PubSubQueueDriver : IQueueDriver
+public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     /// <summary>The OAuth scope the driver asks for.</summary>
     public const string Scope = "https://www.googleapis.com/auth/pubsub";

@@ -16,7 +16,7 @@ namespace Polycloud.Blobs;
 /// with a portable <see cref="CloudErrorCode"/> (the native exception inside), and emits one span and metrics under
 /// <see cref="PolycloudDiagnostics.ActivitySourceName"/>. Instances are thread-safe; create one per bucket and share it.
 /// </remarks>
-public sealed class BlobBucket : IAsyncDisposable, IDisposable
+public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
 {
     private const int DefaultPageSize = 1000;
     private readonly IBlobDriver _driver;

@@ -90,7 +90,7 @@ public static class PolycloudServiceCollectionExtensions
         services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Blobs", (url, settings, _) => sp.GetRequiredService<PolycloudOpener>().OpenBucket(url, settings)));
         services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Queues", (url, settings, _) => sp.GetRequiredService<PolycloudOpener>().OpenQueue(url, settings)));
         services.AddSingleton<IPolycloudConfigurationCheck>(static sp => new PolycloudResourceCheck("Functions", (url, settings, _) => sp.GetRequiredService<PolycloudOpener>().OpenFunction(url, settings)));
-        services.AddSingleton<IPolycloudConfigurationCheck>(new PolycloudKnownKeys("HealthChecks", "DisableHealthChecks", "DisableTracing"));
+        services.AddSingleton<IPolycloudConfigurationCheck>(new PolycloudKnownKeys("HealthChecks", "DisableHealthChecks", "DisableTracing", "Residency"));
         services.AddSingleton<IPolycloudConfigurationCheck, QueueWorkerConfigurationCheck>();
         services.AddSingleton<IPolycloudConfigurationCheck>(new UnregisteredSectionCheck(
             "Databases",
@@ -124,6 +124,7 @@ public static class PolycloudServiceCollectionExtensions
         AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
         PolycloudHealthCheckRegistrar.AddCoreSources(services);
         AddConfigurationValidation(services);
+        PolycloudBuilderResidencyExtensions.AddIfConfigured(services, section);
         return new PolycloudBuilder(services, section);
     }
 }

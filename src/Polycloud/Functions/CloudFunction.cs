@@ -23,7 +23,7 @@ namespace Polycloud.Functions;
 /// Cancellation by the caller is an <see cref="OperationCanceledException"/>.</para>
 /// <para>Instances are thread-safe; create one per function and share it.</para>
 /// </remarks>
-public sealed class CloudFunction : IAsyncDisposable, IDisposable
+public sealed partial class CloudFunction : IAsyncDisposable, IDisposable
 {
     private const string JsonMediaType = "application/json";
     private const string OctetStream = "application/octet-stream";

@@ -22,7 +22,7 @@ namespace Polycloud.Queues;
 /// tolerate seeing a message again. Instances are thread-safe; create one per queue and share it.
 /// </remarks>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A message queue is what the type is; the name is the one users search for.")]
-public sealed class MessageQueue : IAsyncDisposable, IDisposable
+public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
 {
     /// <summary>The attribute that says why a message was dead-lettered by the portable layer.</summary>
     public const string DeadLetterReasonAttribute = "polycloud-dead-letter-reason";

@@ -23,7 +23,7 @@ namespace Polycloud.Blobs.FileSystem;
 /// disagree with the content. Writers are serialized with an exclusive lock file, which makes conditional writes
 /// correct across processes too.</para>
 /// </remarks>
-public sealed class FileBlobDriver : IBlobDriver
+public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     private const string BlobSuffix = ".blob";
     private const string TempDirectoryName = ".polycloud-tmp";

@@ -11,7 +11,7 @@ namespace Polycloud.Blobs.Memory;
 /// Blobs in process memory: fast, isolated, gone when the process ends. For tests and samples.
 /// Opened as <c>mem://name</c>; every driver instance is its own store.
 /// </summary>
-public sealed class MemoryBlobDriver : IBlobDriver
+public sealed partial class MemoryBlobDriver : IBlobDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     private static readonly BlobCapabilities MemoryCapabilities = new() { SignedUrls = false, ConditionalWrites = true, ContentMD5 = true };
     private readonly object _gate = new();

@@ -8,7 +8,7 @@ namespace Polycloud.Functions.Local;
 /// (settings: <c>maxPayloadBytes</c>, to reproduce a cloud provider's limit locally). A function that throws is a function
 /// error (type: the exception's type name, message: its message); a name with no function is NotFound.
 /// </summary>
-public sealed class LocalFunctionDriver : IFunctionDriver
+public sealed partial class LocalFunctionDriver : IFunctionDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     private readonly LocalFunctionRegistry _registry;
 

@@ -10,7 +10,7 @@ namespace Polycloud.Queues.Memory;
 /// every open of the same name in the process shares one queue (so a sender and a receiver can each open it);
 /// <c>?create=false</c> opens only a queue that already exists. The constructor makes a private queue.
 /// </summary>
-public sealed class MemoryQueueDriver : IQueueDriver
+public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     internal static readonly QueueCapabilities MemoryCapabilities = new()
     {

@@ -12,7 +12,7 @@ namespace Polycloud.Queues.Sqlite;
 /// Opened as <c>sqlite:///var/data/queues.db?queue=orders</c>; <c>create=false</c> makes a missing queue an error
 /// (NotFound) instead of creating it.
 /// </summary>
-public sealed class SqliteQueueDriver : IQueueDriver
+public sealed partial class SqliteQueueDriver : IQueueDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     internal static readonly QueueCapabilities SqliteCapabilities = new()
     {
