@@ -111,7 +111,8 @@ public sealed class AzureSettings
         string? credential = NullIfEmpty(url.Get("credential"));
         string? clientId = NullIfEmpty(url.Get("managedIdentityClientId"));
         bool anonymous = scope is AzureSettingsScope.Storage or AzureSettingsScope.App && url.GetBoolean("anonymous", defaultValue: false);
-        string? location = endpoints ? NullIfEmpty(url.Get("location")) : null;
+        // Accepted as Azure Resource Manager writes it ('westeurope') or as the portal shows it ('West Europe').
+        string? location = endpoints ? NullIfEmpty(url.Get("location")?.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant()) : null;
         if (location is not null && !IsRegionName(location))
         {
             throw CloudException.InvalidArgument("location", $"'{location}' is not an Azure region name such as 'westeurope' or 'eastus2'.");

@@ -101,7 +101,7 @@ public sealed class LocalLocationTests
     }
 
     /// <summary>A driver from outside Polycloud that predates locations: it delegates to memory and nothing more.</summary>
-    private sealed class ThirdPartyDriver : IBlobDriver
+    internal sealed class ThirdPartyDriver : IBlobDriver
     {
         private readonly MemoryBlobDriver _inner = new("tp");
 

@@ -93,11 +93,12 @@ public sealed class ResidencyTests
     }
 
     [Fact]
-    public async Task A_resource_that_cannot_be_opened_fails_the_check_unless_unknown_only_warns()
+    public async Task A_resource_whose_region_cannot_be_read_fails_the_check_unless_unknown_only_warns()
     {
+        // A driver from outside Polycloud that does not report where it lives.
         var settings = new Dictionary<string, string?>
         {
-            ["Polycloud:Blobs:broken"] = "nosuchscheme://x",
+            ["Polycloud:Blobs:broken"] = "thirdparty://x",
             ["Polycloud:Residency:Default:0"] = "local",
         };
         using (var host = BuildHost(settings))
@@ -105,7 +106,7 @@ public sealed class ResidencyTests
             var error = await Assert.ThrowsAsync<ResidencyViolationException>(() => host.StartAsync(Ct));
             var violation = Assert.Single(error.Violations);
             Assert.Equal(ResidencyStatus.Unknown, violation.Status);
-            Assert.Contains("could not be read", violation.Message, StringComparison.Ordinal);
+            Assert.Equal("broken", violation.ResourceName);
         }
 
         settings["Polycloud:Residency:OnUnknown"] = "Warn";
@@ -119,7 +120,7 @@ public sealed class ResidencyTests
     [Fact]
     public async Task Without_a_residency_section_no_check_is_registered()
     {
-        using var host = BuildHost(new() { ["Polycloud:Blobs:broken"] = "nosuchscheme://x" });
+        using var host = BuildHost(new() { ["Polycloud:Blobs:broken"] = "thirdparty://x" });
         await host.StartAsync(Ct);
         await host.StopAsync(Ct);
     }
@@ -141,7 +142,15 @@ public sealed class ResidencyTests
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddPolycloud(builder.Configuration);
+        builder.Services.AddSingleton<Polycloud.Blobs.Drivers.IBlobDriverFactory>(new ThirdPartyFactory());
         return builder.Build();
+    }
+
+    private sealed class ThirdPartyFactory : Polycloud.Blobs.Drivers.IBlobDriverFactory
+    {
+        public IReadOnlyList<string> Schemes { get; } = ["thirdparty"];
+
+        public Polycloud.Blobs.Drivers.IBlobDriver Create(CloudUrl url, IServiceProvider? services) => new LocalLocationTests.ThirdPartyDriver();
     }
 
     private static IConfigurationSection Polycloud(Dictionary<string, string?> settings)
