@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Storage;
 
 namespace Polycloud.Azure;
 
@@ -181,6 +182,28 @@ public sealed class AzureSettings
             "environment" => new EnvironmentCredential(),
             _ => new AzureCliCredential(),
         };
+    }
+
+    /// <summary>The shared key credential of <c>accountKey</c> for an account.</summary>
+    /// <param name="accountName">The account name: the <c>account</c> setting, else the one in the endpoint.</param>
+    /// <returns>The credential.</returns>
+    /// <exception cref="CloudException">InvalidArgument when there is no key, no account name, or the key is not base64.</exception>
+    public StorageSharedKeyCredential GetSharedKeyCredential(string? accountName)
+    {
+        string key = _accountKey ?? throw CloudException.InvalidArgument("accountKey", "no 'accountKey' setting is given.");
+        if (string.IsNullOrEmpty(accountName))
+        {
+            throw CloudException.InvalidArgument("account", "shared key authentication needs the account name: add 'account=name'.");
+        }
+
+        try
+        {
+            return new StorageSharedKeyCredential(accountName, key);
+        }
+        catch (FormatException)
+        {
+            throw CloudException.InvalidArgument("accountKey", "the account key must be the base64 key shown for the storage account.");
+        }
     }
 
     private static bool IsRegionName(string location)

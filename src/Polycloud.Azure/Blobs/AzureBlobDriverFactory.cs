@@ -106,24 +106,9 @@ public sealed class AzureBlobDriverFactory : IBlobDriverFactory
             var uriBuilder = new BlobUriBuilder(serviceUri) { BlobContainerName = container, BlobName = null };
             string accountName = account ?? uriBuilder.AccountName;
             Uri containerUri = uriBuilder.ToUri();
-            if (azure.AccountKey is { } accountKey)
+            if (azure.AccountKey is not null)
             {
-                if (string.IsNullOrEmpty(accountName))
-                {
-                    throw CloudException.InvalidArgument("account", "shared key authentication needs the account name: add 'account=name'.");
-                }
-
-                StorageSharedKeyCredential key;
-                try
-                {
-                    key = new StorageSharedKeyCredential(accountName, accountKey);
-                }
-                catch (FormatException)
-                {
-                    throw CloudException.InvalidArgument("accountKey", "the account key must be the base64 key shown for the storage account.");
-                }
-
-                client = new BlobContainerClient(containerUri, key, options);
+                client = new BlobContainerClient(containerUri, azure.GetSharedKeyCredential(accountName), options);
             }
             else if (azure.Sas is { } sas)
             {

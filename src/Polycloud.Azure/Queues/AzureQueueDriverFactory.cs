@@ -1,6 +1,5 @@
 using Azure.Core;
 using Azure.Identity;
-using Azure.Storage;
 using Azure.Storage.Queues;
 using Polycloud.Queues.Drivers;
 
@@ -70,25 +69,9 @@ public sealed class AzureQueueDriverFactory : IQueueDriverFactory
                     ? new Uri($"https://{account}.queue.core.windows.net/")
                     : throw CloudException.InvalidArgument("account", $"'{url}' needs the storage account: add '?account=name', an 'endpoint', or a 'connectionString' setting."));
             var queueUri = new Uri(root, root.AbsolutePath.TrimEnd('/') + "/" + Uri.EscapeDataString(url.Host));
-            if (azure.AccountKey is { } accountKey)
+            if (azure.AccountKey is not null)
             {
-                string accountName = azure.Account ?? new QueueUriBuilder(queueUri).AccountName;
-                if (string.IsNullOrEmpty(accountName))
-                {
-                    throw CloudException.InvalidArgument("account", "shared key authentication needs the account name: add 'account=name'.");
-                }
-
-                StorageSharedKeyCredential key;
-                try
-                {
-                    key = new StorageSharedKeyCredential(accountName, accountKey);
-                }
-                catch (FormatException)
-                {
-                    throw CloudException.InvalidArgument("accountKey", "the account key must be the base64 key shown for the storage account.");
-                }
-
-                client = new QueueClient(queueUri, key, options);
+                client = new QueueClient(queueUri, azure.GetSharedKeyCredential(azure.Account ?? new QueueUriBuilder(queueUri).AccountName), options);
             }
             else if (azure.Sas is { } sas)
             {
