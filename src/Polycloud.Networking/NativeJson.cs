@@ -136,7 +136,7 @@ internal static class NativeJson
         var array = new JsonArray();
         foreach (var item in items)
         {
-            array.Add(item);
+            array.Add((JsonNode?)JsonValue.Create(item));
         }
 
         return array;

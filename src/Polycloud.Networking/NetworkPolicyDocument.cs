@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -16,15 +17,30 @@ namespace Polycloud.Networking;
 /// </summary>
 public static class NetworkPolicyDocument
 {
-    private static readonly ISerializer YamlWriter = new SerializerBuilder()
-        .WithNamingConvention(CamelCaseNamingConvention.Instance)
-        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull | DefaultValuesHandling.OmitEmptyCollections)
-        .DisableAliases()
-        .Build();
+    // YamlDotNet's SerializerBuilder/DeserializerBuilder use reflection that needs code generated at run time
+    // (IL3050), so the YAML readers are built on first use by the YAML methods only, which carry the same annotation;
+    // the JSON methods use a source-generated System.Text.Json context and stay safe under Native AOT.
+    private const string YamlDynamicCodeMessage = "YamlDotNet's reflection-based serializer needs code generated at run time; under Native AOT read and write the policy as JSON (FromJson/ToJson).";
+    private static ISerializer? s_yamlWriter;
+    private static IDeserializer? s_yamlReader;
 
-    private static readonly IDeserializer YamlReader = new DeserializerBuilder()
-        .WithNamingConvention(CamelCaseNamingConvention.Instance)
-        .Build();
+    private static ISerializer YamlWriter
+    {
+        [RequiresDynamicCode(YamlDynamicCodeMessage)]
+        get => s_yamlWriter ??= new SerializerBuilder()
+            .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull | DefaultValuesHandling.OmitEmptyCollections)
+            .DisableAliases()
+            .Build();
+    }
+
+    private static IDeserializer YamlReader
+    {
+        [RequiresDynamicCode(YamlDynamicCodeMessage)]
+        get => s_yamlReader ??= new DeserializerBuilder()
+            .WithNamingConvention(CamelCaseNamingConvention.Instance)
+            .Build();
+    }
 
     /// <summary>Writes the policy as indented JSON.</summary>
     /// <param name="policy">The policy.</param>
@@ -34,6 +50,9 @@ public static class NetworkPolicyDocument
     /// <summary>Writes the policy as YAML.</summary>
     /// <param name="policy">The policy.</param>
     /// <returns>The YAML text.</returns>
+    /// <remarks>Not available under Native AOT (YamlDotNet's serializer needs code generated at run time); use
+    /// <see cref="ToJson"/> there.</remarks>
+    [RequiresDynamicCode(YamlDynamicCodeMessage)]
     public static string ToYaml(NetworkPolicy policy) => YamlWriter.Serialize(ToDocument(policy));
 
     /// <summary>Reads a policy from JSON, checking every field; all problems are reported together.</summary>
@@ -60,6 +79,9 @@ public static class NetworkPolicyDocument
     /// <param name="yaml">The YAML text.</param>
     /// <returns>The policy.</returns>
     /// <exception cref="CloudException">InvalidArgument naming the field path (or line) and the rule broken.</exception>
+    /// <remarks>Not available under Native AOT (YamlDotNet's deserializer needs code generated at run time); use
+    /// <see cref="FromJson"/> there.</remarks>
+    [RequiresDynamicCode(YamlDynamicCodeMessage)]
     public static NetworkPolicy FromYaml(string yaml)
     {
         ArgumentNullException.ThrowIfNull(yaml);

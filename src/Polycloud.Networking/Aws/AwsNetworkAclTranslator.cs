@@ -171,7 +171,7 @@ public sealed class AwsNetworkAclTranslator : INetworkPolicyTranslator
                 }
 
                 entry["RuleNumber"] = number;
-                acl.Add(entry);
+                acl.Add((JsonNode)entry);
                 number += step;
             }
 
@@ -181,7 +181,7 @@ public sealed class AwsNetworkAclTranslator : INetworkPolicyTranslator
                 {
                     var entry = Entry(egress, true, "-1", cidr, null);
                     entry["RuleNumber"] = number;
-                    acl.Add(entry);
+                    acl.Add((JsonNode)entry);
                     number += step;
                 }
             }

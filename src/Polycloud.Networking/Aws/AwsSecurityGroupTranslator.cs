@@ -87,12 +87,12 @@ public sealed class AwsSecurityGroupTranslator : INetworkPolicyTranslator
 
         if (policy.DefaultIngress == NetworkAction.Allow)
         {
-            groups[allGroup].Ingress.Add(AllTraffic("policy default: allow ingress"));
+            groups[allGroup].Ingress.Add((JsonNode)AllTraffic("policy default: allow ingress"));
         }
 
         if (policy.DefaultEgress == NetworkAction.Allow)
         {
-            groups[allGroup].Egress.Add(AllTraffic("policy default: allow egress"));
+            groups[allGroup].Egress.Add((JsonNode)AllTraffic("policy default: allow egress"));
         }
 
         issues.Add(new(IssueSeverity.Information, "(all)",
@@ -129,7 +129,7 @@ public sealed class AwsSecurityGroupTranslator : INetworkPolicyTranslator
                 json["Tags"] = new JsonArray(new JsonObject { ["Key"] = SecurityGroupReader.AttachTagKey, ["Value"] = "all" });
             }
 
-            array.Add(json);
+            array.Add((JsonNode)json);
         }
 
         var root = new JsonObject { ["SecurityGroups"] = array };

@@ -132,12 +132,12 @@ public sealed class AzureNsgTranslator : INetworkPolicyTranslator
                 }
 
                 properties["priority"] = priority;
-                rules.Add(new JsonObject { ["name"] = name, ["properties"] = properties });
+                rules.Add((JsonNode)new JsonObject { ["name"] = name, ["properties"] = properties });
                 priority += step;
             }
 
             var defaultAction = policy.DefaultFor(direction);
-            rules.Add(new JsonObject
+            rules.Add((JsonNode)new JsonObject
             {
                 ["name"] = direction == NetworkDirection.Ingress ? "polycloud-default-inbound" : "polycloud-default-outbound",
                 ["properties"] = new JsonObject

@@ -62,7 +62,7 @@ public sealed class GcpFirewallTranslator : INetworkPolicyTranslator
             foreach (var body in bodies)
             {
                 var name = Unique(SanitizeName(rule.Name) is var baseName && index == 0 ? baseName : Suffix(baseName, index + 1), used);
-                output.Add(Firewall(name, rule.Description, rule.Direction, rule.Action, rule.Priority, rule.Protocol, rule.Ports, body));
+                output.Add((JsonNode)Firewall(name, rule.Description, rule.Direction, rule.Action, rule.Priority, rule.Protocol, rule.Ports, body));
                 index++;
             }
 
@@ -95,7 +95,7 @@ public sealed class GcpFirewallTranslator : INetworkPolicyTranslator
             foreach (var (family, ranges) in new[] { ("", new[] { IpCidr.AnyIPv4 }), ("-ipv6", new[] { IpCidr.AnyIPv6 }) })
             {
                 var body = direction == NetworkDirection.Ingress ? new Body { SourceRanges = [.. ranges] } : new Body { DestinationRanges = [.. ranges] };
-                output.Add(Firewall(Unique(name + family, used), $"Policy default: {defaultAction.ToText()} {direction.ToText()} traffic no other rule matches", direction, defaultAction, 65534, NetworkProtocol.All, [], body));
+                output.Add((JsonNode)Firewall(Unique(name + family, used), $"Policy default: {defaultAction.ToText()} {direction.ToText()} traffic no other rule matches", direction, defaultAction, 65534, NetworkProtocol.All, [], body));
             }
         }
 
@@ -232,17 +232,17 @@ public sealed class GcpFirewallTranslator : INetworkPolicyTranslator
         switch (protocol)
         {
             case NetworkProtocol.All:
-                entries.Add(new JsonObject { ["IPProtocol"] = "all" });
+                entries.Add((JsonNode)new JsonObject { ["IPProtocol"] = "all" });
                 break;
             case NetworkProtocol.Icmp:
                 if (hasV4 || byIdentity)
                 {
-                    entries.Add(new JsonObject { ["IPProtocol"] = "icmp" });
+                    entries.Add((JsonNode)new JsonObject { ["IPProtocol"] = "icmp" });
                 }
 
                 if (hasV6 || byIdentity)
                 {
-                    entries.Add(new JsonObject { ["IPProtocol"] = "58" });
+                    entries.Add((JsonNode)new JsonObject { ["IPProtocol"] = "58" });
                 }
 
                 break;
@@ -253,7 +253,7 @@ public sealed class GcpFirewallTranslator : INetworkPolicyTranslator
                     entry["ports"] = ports.Select(p => p.IsAll ? "0-65535" : p.ToString()).ToJsonArray();
                 }
 
-                entries.Add(entry);
+                entries.Add((JsonNode)entry);
                 break;
         }
 

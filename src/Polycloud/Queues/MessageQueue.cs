@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Polycloud.Diagnostics;
 using Polycloud.Queues.Drivers;
 
@@ -134,8 +135,22 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     /// <param name="options">Serializer options, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The provider's message id.</returns>
+    /// <remarks>Uses reflection-based serialization; in trimmed or Native AOT applications use the overload that takes
+    /// a <see cref="JsonTypeInfo{T}"/> from a source-generated <c>JsonSerializerContext</c>.</remarks>
+    [RequiresUnreferencedCode(QueueMessage.JsonReflectionMessage)]
+    [RequiresDynamicCode(QueueMessage.JsonReflectionMessage)]
     public Task<string> SendJsonAsync<T>(T value, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
         => SendAsync(QueueMessage.FromJson(value, options), cancellationToken);
+
+    /// <summary>Sends <paramref name="value"/> serialized as JSON with the given (for example source-generated) type
+    /// information (attribute <c>content-type: application/json</c>). Safe in trimmed and Native AOT applications.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="jsonTypeInfo">The type information, for example <c>MyJsonContext.Default.Order</c>.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The provider's message id.</returns>
+    public Task<string> SendJsonAsync<T>(T value, JsonTypeInfo<T> jsonTypeInfo, CancellationToken cancellationToken = default)
+        => SendAsync(QueueMessage.FromJson(value, jsonTypeInfo), cancellationToken);
 
     /// <summary>
     /// Sends several messages with as few native calls as the provider allows (SQS: 10 per call; Pub/Sub: 1000;

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Polycloud.Queues;
 
@@ -36,12 +38,33 @@ public sealed class QueueMessage
     /// <param name="value">The value.</param>
     /// <param name="options">Serializer options, or <see langword="null"/> for the defaults.</param>
     /// <returns>The message.</returns>
+    /// <remarks>Uses reflection-based serialization; in trimmed or Native AOT applications use the overload that takes
+    /// a <see cref="JsonTypeInfo{T}"/> from a source-generated <c>JsonSerializerContext</c>.</remarks>
+    [RequiresUnreferencedCode(JsonReflectionMessage)]
+    [RequiresDynamicCode(JsonReflectionMessage)]
     public static QueueMessage FromJson<T>(T value, JsonSerializerOptions? options = null)
     {
         var message = new QueueMessage(BinaryData.FromObjectAsJson(value, options));
         message.Attributes["content-type"] = "application/json";
         return message;
     }
+
+    /// <summary>Creates a message whose body is <paramref name="value"/> serialized as JSON with the given (for
+    /// example source-generated) type information, with the attribute <c>content-type: application/json</c>. Safe in
+    /// trimmed and Native AOT applications.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="jsonTypeInfo">The type information, for example <c>MyJsonContext.Default.Order</c>.</param>
+    /// <returns>The message.</returns>
+    public static QueueMessage FromJson<T>(T value, JsonTypeInfo<T> jsonTypeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(jsonTypeInfo);
+        var message = new QueueMessage(BinaryData.FromObjectAsJson(value, jsonTypeInfo));
+        message.Attributes["content-type"] = "application/json";
+        return message;
+    }
+
+    internal const string JsonReflectionMessage = "Reflection-based JSON serialization of an arbitrary type cannot be statically analysed; pass a JsonTypeInfo<T> from a source-generated JsonSerializerContext instead.";
 
     /// <summary>The body.</summary>
     public BinaryData Body { get; }
@@ -140,7 +163,22 @@ public sealed class ReceivedMessage
     /// <typeparam name="T">The type.</typeparam>
     /// <param name="options">Serializer options, or <see langword="null"/>.</param>
     /// <returns>The value.</returns>
+    /// <remarks>Uses reflection-based deserialization; in trimmed or Native AOT applications use the overload that
+    /// takes a <see cref="JsonTypeInfo{T}"/> from a source-generated <c>JsonSerializerContext</c>.</remarks>
+    [RequiresUnreferencedCode(QueueMessage.JsonReflectionMessage)]
+    [RequiresDynamicCode(QueueMessage.JsonReflectionMessage)]
     public T? BodyAsJson<T>(JsonSerializerOptions? options = null) => Body.ToObjectFromJson<T>(options);
+
+    /// <summary>Deserializes the JSON body with the given (for example source-generated) type information. Safe in
+    /// trimmed and Native AOT applications.</summary>
+    /// <typeparam name="T">The type.</typeparam>
+    /// <param name="jsonTypeInfo">The type information, for example <c>MyJsonContext.Default.Order</c>.</param>
+    /// <returns>The value.</returns>
+    public T? BodyAsJson<T>(JsonTypeInfo<T> jsonTypeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(jsonTypeInfo);
+        return Body.ToObjectFromJson(jsonTypeInfo);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{MessageId} (delivery {DeliveryCount})";

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +28,7 @@ public static class PolycloudQueueWorkerServiceCollectionExtensions
     /// <param name="configure">Changes the options, or <see langword="null"/>.</param>
     /// <returns>The service collection.</returns>
     /// <exception cref="CloudException">InvalidArgument when the name is empty or a worker for that queue is already registered.</exception>
-    public static IServiceCollection AddQueueWorker<THandler>(this IServiceCollection services, string queueName, Action<QueueWorkerOptions>? configure = null)
+    public static IServiceCollection AddQueueWorker<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, string queueName, Action<QueueWorkerOptions>? configure = null)
         where THandler : class, IQueueMessageHandler
     {
         if (services is null)
