@@ -35,7 +35,8 @@ public sealed partial class PolycloudOpener
     /// <summary>
     /// Opens a queue from its URL. No network call is made until the first operation. Two settings are read by the
     /// portable layer on every provider: <c>deadLetterQueue</c>, the URL of the queue that receives messages delivered
-    /// more than <c>maxDeliveries</c> times (default 5). Use them where the provider has no native dead-letter queue.
+    /// more than <c>maxDeliveries</c> times (default 5). Use them where the provider has no native dead-letter queue; a provider that does not report
+    /// delivery counts (Pub/Sub) refuses them.
     /// </summary>
     /// <param name="url">For example <c>mem://orders</c>, <c>sqlite:///var/data/queues.db?queue=orders</c>,
     /// <c>sqs://orders?region=eu-west-1</c>, <c>azqueue://orders?account=acct</c>,
@@ -62,6 +63,15 @@ public sealed partial class PolycloudOpener
             return new MessageQueue(driver);
         }
 
+        if (!driver.Capabilities.ReportsDeliveryCount)
+        {
+            string provider = driver.ProviderName;
+            driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw CloudException.InvalidArgument(
+                "deadLetterQueue",
+                $"'{parsed}': {provider} does not report how often a message was delivered unless the queue has a native dead-letter policy, so deadLetterQueue and maxDeliveries would never move a message; remove them and configure the provider's dead-letter policy on the queue (docs/queues.md, Dead-letter queues).");
+        }
+
         MessageQueue deadLetter;
         try
         {
@@ -73,7 +83,16 @@ public sealed partial class PolycloudOpener
             throw;
         }
 
-        return new MessageQueue(driver, new MessageQueueOptions { DeadLetterQueue = deadLetter, MaxDeliveries = (int)(maxDeliveries ?? 5) });
+        try
+        {
+            return new MessageQueue(driver, new MessageQueueOptions { DeadLetterQueue = deadLetter, MaxDeliveries = (int)(maxDeliveries ?? 5) });
+        }
+        catch
+        {
+            driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            deadLetter.Dispose();
+            throw;
+        }
     }
 
     private void InitializeQueues(IServiceProvider? services)

@@ -14,7 +14,7 @@ public sealed class GoogleSettingsTests
     [Fact]
     public void PubSub_OldUnauthenticated_StillWorks_AsAnonymous()
     {
-        var url = CloudUrl.Parse("gcppubsub://projects/p1/topics/orders?subscription=s&unauthenticated=true");
+        var url = CloudUrl.Parse("gcppubsub://projects/p1/topics/orders?subscription=orders-worker&unauthenticated=true");
         var driver = (PubSubQueueDriver)new PubSubQueueDriverFactory().Create(url, null);
         Assert.Equal("projects/p1/topics/orders", driver.Topic);
         Assert.Equal(new ObsoleteSetting("gcppubsub", "unauthenticated", "anonymous"), Assert.Single(url.ObsoleteSettings));
@@ -37,23 +37,23 @@ public sealed class GoogleSettingsTests
             : Environment.GetEnvironmentVariable("GCLOUD_PROJECT") is { Length: > 0 } b ? b : null;
         if (fromEnvironment is null)
         {
-            var ex = Assert.Throws<CloudException>(() => opener.OpenQueue("gcppubsub://orders?subscription=s&anonymous=true"));
+            var ex = Assert.Throws<CloudException>(() => opener.OpenQueue("gcppubsub://orders?subscription=orders-worker&anonymous=true"));
             Assert.Equal(CloudErrorCode.InvalidArgument, ex.ErrorCode);
             Assert.Contains("'project'", ex.Message, StringComparison.Ordinal);
         }
         else
         {
-            using var queue = opener.OpenQueue("gcppubsub://orders?subscription=s&anonymous=true");
+            using var queue = opener.OpenQueue("gcppubsub://orders?subscription=orders-worker&anonymous=true");
             Assert.Equal($"projects/{fromEnvironment}/topics/orders", queue.As<PubSubQueueDriver>().Topic);
         }
     }
 
     [Theory]
-    [InlineData("gcppubsub://projects/p1/topics/t?subscription=s&project=other1", "project")]
-    [InlineData("gcppubsub://projects/p1/topics/t?subscription=s&anonymous=true&unauthenticated=true", "unauthenticated")]
-    [InlineData("gcppubsub://t?subscription=s&project=Not_A_Project", "project")]
-    [InlineData("gcppubsub://projects/p1/topics/t?subscription=s&anonymous=true&credentialsFile=/nonexistent.json", "credentialsFile")]
-    [InlineData("gcppubsub://projects/p1/topics/t?subscription=s&credentialsFile=/nonexistent.json", "credentialsFile")]
+    [InlineData("gcppubsub://projects/p1/topics/orders?subscription=orders-worker&project=other1", "project")]
+    [InlineData("gcppubsub://projects/p1/topics/orders?subscription=orders-worker&anonymous=true&unauthenticated=true", "unauthenticated")]
+    [InlineData("gcppubsub://orders?subscription=orders-worker&project=Not_A_Project", "project")]
+    [InlineData("gcppubsub://projects/p1/topics/orders?subscription=orders-worker&anonymous=true&credentialsFile=/nonexistent.json", "credentialsFile")]
+    [InlineData("gcppubsub://projects/p1/topics/orders?subscription=orders-worker&credentialsFile=/nonexistent.json", "credentialsFile")]
     public void PubSub_BadOrConflictingSettings_FailNamingTheSetting(string url, string setting)
     {
         var ex = Assert.Throws<CloudException>(() => new PolycloudOpener().AddGoogle().OpenQueue(url));

@@ -38,6 +38,7 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
         MaxSendBatch = 1000,
         MaxNativeWait = TimeSpan.FromSeconds(60),
         NativeDeadLetter = true,
+        ReportsDeliveryCount = false,
         DetectsStaleLease = false,
         Ordering = "best effort; in order per ordering key when the subscription has message ordering enabled",
     };
@@ -51,6 +52,13 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
     private readonly Uri _acknowledgeUri;
     private readonly Uri _modifyAckDeadlineUri;
     private readonly Uri _subscriptionUri;
+    private readonly TimeProvider _timeProvider;
+
+    // Pulls whose receive stopped waiting (wait time over, or cancelled) while the service still held them. A pull is
+    // never abandoned on the client side: the service would keep it open and deliver the next messages to it, where
+    // they would stay invisible until the ack deadline. The next receive that can take its result adopts it; a result
+    // that nobody adopts is handed back at once (modifyAckDeadline 0).
+    private readonly List<PendingPull> _waitingPulls = [];
 
     /// <summary>Creates a driver.</summary>
     /// <param name="httpClient">The HTTP client that carries the REST calls.</param>
@@ -66,8 +74,9 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
     {
     }
 
-    internal PubSubQueueDriver(HttpClient httpClient, string topic, string subscription, Func<CancellationToken, Task<ITokenAccess?>> credential, Uri? endpoint, bool ownsHttpClient)
+    internal PubSubQueueDriver(HttpClient httpClient, string topic, string subscription, Func<CancellationToken, Task<ITokenAccess?>> credential, Uri? endpoint, bool ownsHttpClient, TimeProvider? timeProvider = null)
     {
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _http = httpClient ?? throw CloudException.InvalidArgument(nameof(httpClient), "an HTTP client is required.");
         Topic = ValidateName(topic, "topics", nameof(topic));
         if (string.IsNullOrEmpty(subscription))
@@ -77,7 +86,7 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
 
         Subscription = subscription.Contains('/', StringComparison.Ordinal)
             ? ValidateName(subscription, "subscriptions", nameof(subscription))
-            : Topic[..Topic.IndexOf("/topics/", StringComparison.Ordinal)] + "/subscriptions/" + subscription;
+            : ValidateName(Topic[..Topic.IndexOf("/topics/", StringComparison.Ordinal)] + "/subscriptions/" + subscription, "subscriptions", nameof(subscription));
         _credential = credential;
         _ownsHttpClient = ownsHttpClient;
         var root = endpoint ?? DefaultEndpoint;
@@ -110,8 +119,21 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
     public QueueCapabilities Capabilities => PubSubCapabilities;
 
     /// <inheritdoc/>
+    /// <remarks>Pub/Sub refuses a message with neither data nor attributes: a message with an empty body and no
+    /// attributes is <see cref="CloudErrorCode.InvalidArgument"/> before any call.</remarks>
     public async Task<IReadOnlyList<string>> SendAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(messages);
+        for (int i = 0; i < messages.Count; i++)
+        {
+            if (messages[i].Body.ToMemory().IsEmpty && messages[i].Attributes.Count == 0)
+            {
+                throw CloudException.InvalidArgument(
+                    messages.Count == 1 ? "message.Body" : $"messages[{i}].Body",
+                    "Pub/Sub refuses a message with an empty body and no attributes; send at least one byte or one attribute.");
+            }
+        }
+
         var request = new PublishRequest { Messages = new List<PubsubMessage>(messages.Count) };
         foreach (var m in messages)
         {
@@ -133,26 +155,39 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
     }
 
     /// <inheritdoc/>
+    /// <remarks>A wait of zero is one pull with <c>returnImmediately</c>. A longer wait holds a pull on the service;
+    /// when the wait ends (or is cancelled) first, the pull is not abandoned: the next receive adopts it, and messages it
+    /// brings while no receive waits are made visible again at once (modifyAckDeadline 0), so none waits for the ack
+    /// deadline.</remarks>
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan leaseDuration, TimeSpan waitTime, CancellationToken cancellationToken)
     {
-        var request = new PullRequest { MaxMessages = maxMessages, ReturnImmediately = waitTime <= TimeSpan.Zero ? true : null };
         PullResponse? response;
         if (waitTime <= TimeSpan.Zero)
         {
+            var request = new PullRequest { MaxMessages = maxMessages, ReturnImmediately = true };
             response = await PostAsync(_pullUri, request, PubSubJsonContext.Default.PullRequest, PubSubJsonContext.Default.PullResponse, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            // The service holds a pull until messages arrive or its own deadline passes; the wait is ended here.
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            wait.CancelAfter(waitTime);
+            var pull = AdoptWaitingPull(maxMessages) ?? new PendingPull(maxMessages, PostAsync(
+                _pullUri,
+                new PullRequest { MaxMessages = maxMessages },
+                PubSubJsonContext.Default.PullRequest,
+                PubSubJsonContext.Default.PullResponse,
+                CancellationToken.None));
             try
             {
-                response = await PostAsync(_pullUri, request, PubSubJsonContext.Default.PullRequest, PubSubJsonContext.Default.PullResponse, wait.Token).ConfigureAwait(false);
+                response = await pull.Response.WaitAsync(waitTime, _timeProvider, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (TimeoutException)
             {
+                LeaveWaiting(pull);
                 return [];
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                LeaveWaiting(pull);
+                throw;
             }
         }
 
@@ -169,7 +204,7 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
         }
 
         // Pull gives the subscription's ack deadline; set the lease the caller asked for.
-        var requestedAt = DateTimeOffset.UtcNow;
+        var requestedAt = _timeProvider.GetUtcNow();
         await PostAsync(_modifyAckDeadlineUri, new ModifyAckDeadlineRequest { AckIds = ackIds, AckDeadlineSeconds = seconds }, PubSubJsonContext.Default.ModifyAckDeadlineRequest, CancellationToken.None).ConfigureAwait(false);
         var leaseEnd = requestedAt.AddSeconds(seconds);
         var result = new ReceivedMessage[received.Count];
@@ -271,7 +306,92 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
             throw CloudException.InvalidArgument(argumentName, $"'{name}' is not a Pub/Sub {kind[..^1]} name; write 'projects/{{project}}/{kind}/{{name}}'.");
         }
 
+        // The documented resource name rule: 3-255 characters, a letter first, then letters, digits and - _ . ~ + %,
+        // not starting with "goog".
+        string id = parts[3];
+        if (id.Length is < 3 or > 255 || !char.IsAsciiLetter(id[0]) || id.StartsWith("goog", StringComparison.OrdinalIgnoreCase)
+            || id.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or '~' or '+' or '%')))
+        {
+            throw CloudException.InvalidArgument(argumentName, $"'{id}' is not a valid Pub/Sub {kind[..^1]} id: it must be 3-255 characters, start with a letter, use only letters, digits and - _ . ~ + %, and not start with 'goog'.");
+        }
+
         return name!;
+    }
+
+    private PendingPull? AdoptWaitingPull(int maxMessages)
+    {
+        lock (_waitingPulls)
+        {
+            for (int i = 0; i < _waitingPulls.Count; i++)
+            {
+                // A pull asked for more messages than this receive may return is left to its own fate.
+                if (_waitingPulls[i].MaxMessages <= maxMessages)
+                {
+                    var pull = _waitingPulls[i];
+                    _waitingPulls.RemoveAt(i);
+                    return pull;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private void LeaveWaiting(PendingPull pull)
+    {
+        lock (_waitingPulls)
+        {
+            _waitingPulls.Add(pull);
+        }
+
+        _ = ReleaseUnadoptedAsync(pull);
+    }
+
+    private async Task ReleaseUnadoptedAsync(PendingPull pull)
+    {
+        PullResponse? response;
+        try
+        {
+            response = await pull.Response.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The pull failed after its receive stopped waiting: nothing was leased, nobody to tell.
+            lock (_waitingPulls)
+            {
+                _waitingPulls.Remove(pull);
+            }
+
+            return;
+        }
+
+        lock (_waitingPulls)
+        {
+            if (!_waitingPulls.Remove(pull))
+            {
+                return; // adopted by a receive, which returns the messages
+            }
+        }
+
+        if (response?.ReceivedMessages is { Count: > 0 } received)
+        {
+            try
+            {
+                var ackIds = received.Select(r => r.AckId!).ToList();
+                await PostAsync(_modifyAckDeadlineUri, new ModifyAckDeadlineRequest { AckIds = ackIds, AckDeadlineSeconds = 0 }, PubSubJsonContext.Default.ModifyAckDeadlineRequest, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The messages come back after the subscription's ack deadline instead.
+            }
+        }
+    }
+
+    private sealed class PendingPull(int maxMessages, Task<PullResponse?> response)
+    {
+        public int MaxMessages { get; } = maxMessages;
+
+        public Task<PullResponse?> Response { get; } = response;
     }
 
     private Task<ErrorResponse?> PostAsync<TRequest>(Uri uri, TRequest body, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken)

@@ -68,6 +68,13 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
                 throw CloudException.InvalidArgument("options.DeadLetterQueue", "the dead-letter queue must be another queue.");
             }
 
+            if (!_capabilities.ReportsDeliveryCount)
+            {
+                throw CloudException.InvalidArgument(
+                    "options.DeadLetterQueue",
+                    $"{_provider} does not report how often a message was delivered unless the queue has a native dead-letter policy, so the portable dead-lettering (deadLetterQueue, maxDeliveries) would never move a message; configure the provider's dead-letter policy on the queue instead.");
+            }
+
             _deadLetterQueue = dlq;
             _maxDeliveries = options.MaxDeliveries;
             _ownsDeadLetterQueue = options.OwnsDeadLetterQueue;

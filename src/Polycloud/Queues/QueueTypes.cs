@@ -243,6 +243,12 @@ public sealed class QueueCapabilities
     /// (SQS redrive policy, Pub/Sub dead-letter policy) once that is configured on the queue.</summary>
     public required bool NativeDeadLetter { get; init; }
 
+    /// <summary><see langword="true"/> (default) when every received message carries its delivery count;
+    /// <see langword="false"/> when the provider may report 0 (Pub/Sub reports delivery attempts only on a subscription
+    /// with a dead-letter policy). The portable dead-lettering (<see cref="MessageQueueOptions.DeadLetterQueue"/>) counts
+    /// on it, so a queue whose provider does not report delivery counts refuses it.</summary>
+    public bool ReportsDeliveryCount { get; init; } = true;
+
     /// <summary><see langword="true"/> when completing or renewing with a stale lease token (the message was delivered
     /// again since) is reported as <see cref="CloudErrorCode.PreconditionFailed"/>; <see langword="false"/> when the
     /// provider accepts it silently (SQS, Pub/Sub without exactly-once delivery).</summary>

@@ -99,7 +99,7 @@ public sealed class GoogleLocationTests
     public async Task PubSub_without_a_storage_policy_or_permission_has_an_unknown_region_with_the_reason()
     {
         var handler = new TopicHandler(_ => Json("""{"name":"projects/acme-prod/topics/orders"}"""));
-        await using var queue = new MessageQueue(new PubSubQueueDriver(new HttpClient(handler), "projects/acme-prod/topics/orders", "w", endpoint: new Uri("https://pubsub.wire.test/")));
+        await using var queue = new MessageQueue(new PubSubQueueDriver(new HttpClient(handler), "projects/acme-prod/topics/orders", "worker", endpoint: new Uri("https://pubsub.wire.test/")));
         var location = await queue.GetLocationAsync(TestContext.Current.CancellationToken);
         Assert.Equal(LocationValueState.Unknown, location.Region.State);
         Assert.Contains("no message storage policy", location.Region.UnknownReason, StringComparison.Ordinal);
@@ -109,7 +109,7 @@ public sealed class GoogleLocationTests
         {
             Content = new StringContent("""{"error":{"code":403,"message":"User not authorized to perform this action.","status":"PERMISSION_DENIED"}}""", Encoding.UTF8, "application/json"),
         });
-        await using var queue2 = new MessageQueue(new PubSubQueueDriver(new HttpClient(denied), "projects/acme-prod/topics/orders", "w", endpoint: new Uri("https://pubsub.wire.test/")));
+        await using var queue2 = new MessageQueue(new PubSubQueueDriver(new HttpClient(denied), "projects/acme-prod/topics/orders", "worker", endpoint: new Uri("https://pubsub.wire.test/")));
         location = await queue2.GetLocationAsync(TestContext.Current.CancellationToken);
         Assert.Equal(LocationValueState.Unknown, location.Region.State);
         Assert.Contains("PERMISSION_DENIED", location.Region.UnknownReason, StringComparison.Ordinal);

@@ -69,16 +69,16 @@ public sealed class PubSubWireTests
     public async Task Publish_sends_base64_data_attributes_ordering_key_and_a_bearer_token()
     {
         var server = new FakePubSubServer { RequiredBearerToken = "token-1" };
-        server.CreateTopic("projects/p/topics/t");
-        server.CreateSubscription("projects/p/subscriptions/s", "projects/p/topics/t");
+        server.CreateTopic("projects/p/topics/orders");
+        server.CreateSubscription("projects/p/subscriptions/orders-worker", "projects/p/topics/orders");
         using var http = new HttpClient(server);
-        await using var queue = new MessageQueue(new PubSubQueueDriver(http, "projects/p/topics/t", "s", new StaticToken("token-1"), PubSubQueueConformanceTests.Endpoint));
+        await using var queue = new MessageQueue(new PubSubQueueDriver(http, "projects/p/topics/orders", "orders-worker", new StaticToken("token-1"), PubSubQueueConformanceTests.Endpoint));
 
         var message = new QueueMessage(new byte[] { 0xFF, 0x00, 0x41 }) { GroupId = "customer-7", Attributes = { ["kind"] = "x" } };
         string id = await queue.SendAsync(message, Ct);
 
         var (path, auth, body) = server.Requests.Single();
-        Assert.Equal("/v1/projects/p/topics/t:publish", path);
+        Assert.Equal("/v1/projects/p/topics/orders:publish", path);
         Assert.Equal("Bearer token-1", auth);
         var sent = body!["messages"]![0]!;
         Assert.Equal("/wBB", sent["data"]!.GetValue<string>());
@@ -90,9 +90,9 @@ public sealed class PubSubWireTests
         Assert.Equal("customer-7", m.GroupId);
         Assert.Equal(0, m.DeliveryCount); // no dead-letter policy: Pub/Sub does not report delivery attempts
         var requests = server.Requests.ToArray();
-        Assert.Equal("/v1/projects/p/subscriptions/s:pull", requests[1].Path);
+        Assert.Equal("/v1/projects/p/subscriptions/orders-worker:pull", requests[1].Path);
         Assert.True(requests[1].Body!["returnImmediately"]!.GetValue<bool>());
-        Assert.Equal("/v1/projects/p/subscriptions/s:modifyAckDeadline", requests[2].Path);
+        Assert.Equal("/v1/projects/p/subscriptions/orders-worker:modifyAckDeadline", requests[2].Path);
         Assert.Equal(42, requests[2].Body!["ackDeadlineSeconds"]!.GetValue<int>());
         Assert.Equal(m.LeaseToken, requests[2].Body!["ackIds"]![0]!.GetValue<string>());
 
@@ -105,7 +105,7 @@ public sealed class PubSubWireTests
     {
         var server = new FakePubSubServer { RequiredBearerToken = "right" };
         using var http = new HttpClient(server);
-        await using var queue = new MessageQueue(new PubSubQueueDriver(http, "projects/p/topics/t", "s", new StaticToken("wrong"), PubSubQueueConformanceTests.Endpoint));
+        await using var queue = new MessageQueue(new PubSubQueueDriver(http, "projects/p/topics/orders", "orders-worker", new StaticToken("wrong"), PubSubQueueConformanceTests.Endpoint));
         var ex = await Assert.ThrowsAsync<CloudException>(() => queue.SendAsync("x", Ct));
         Assert.Equal(CloudErrorCode.Unauthenticated, ex.ErrorCode);
         Assert.IsType<PubSubException>(ex.InnerException);
@@ -113,7 +113,7 @@ public sealed class PubSubWireTests
         server.RequiredBearerToken = null;
         ex = await Assert.ThrowsAsync<CloudException>(() => queue.SendAsync("x", Ct));
         Assert.Equal(CloudErrorCode.NotFound, ex.ErrorCode);
-        Assert.Contains("projects/p/topics/t", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("projects/p/topics/orders", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
