@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (once, idempotently) and starts or stops the local servers the tests talk to, each bound to 127.0.0.1.
-#   eng/emulators.sh start [names...]   names: azurite fauxqs gcs gcf lambda pg (default: all)
+#   eng/emulators.sh start [names...]   names: azurite fauxqs gcs gcf lambda pg pubsub (default: all)
 #   eng/emulators.sh stop               stops what 'start' recorded, by PID (never by process name)
 #   eng/emulators.sh status
 # State lives in $POLYCLOUD_EMULATORS (default: ~/.cache/polycloud-emulators): tools/ (npm installs, kept between
@@ -13,13 +13,15 @@ RUN=$ROOT/run
 # The throwaway PostgreSQL cluster runs as user postgres, who cannot enter a home directory such as /root: it lives in
 # a directory of its own under /tmp (or $POLYCLOUD_PG_DIR).
 PGDIR=${POLYCLOUD_PG_DIR:-${TMPDIR:-/tmp}/polycloud-pg-$(id -u)}
-ALL="azurite fauxqs gcs gcf lambda pg"
+ALL="azurite fauxqs gcs gcf lambda pg pubsub"
+# Google's Pub/Sub emulator (tests: POLYCLOUD_TEST_PUBSUB, default http://127.0.0.1:8681/, project test).
+PUBSUB_PORT=${POLYCLOUD_PUBSUB_PORT:-8681}
 
 log() { printf '[emulators] %s\n' "$*" >&2; }
 alive() { local f=$RUN/$1.pid; [[ -f $f ]] && running "$(cat "$f")"; }
 running() { [[ -r /proc/$1/stat ]] && [[ $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) != Z ]]; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-declare -A PORT_OF=([azurite]=10000 [fauxqs]=4566 [gcs]=9199 [lambda]=3002)
+declare -A PORT_OF=([azurite]=10000 [fauxqs]=4566 [gcs]=9199 [lambda]=3002 [pubsub]=$PUBSUB_PORT)
 wait_port() { # name port timeout_s
   local name=$1 port=$2 t=$3 i
   [[ -f $RUN/$name.pid ]] || { port_open "$port" && return 0; }
@@ -128,6 +130,40 @@ start_pg() {
   fi
   "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"
 }
+start_pubsub() {
+  # Google's emulator ships as the Debian package google-cloud-cli-pubsub-emulator (with google-cloud-cli and Java);
+  # the Google apt source may not be configured, so a missing package is installed only when apt knows it.
+  local sdk=/usr/lib/google-cloud-sdk/platform/pubsub-emulator
+  if [[ ! -d $sdk ]] || ! command -v gcloud >/dev/null || ! command -v java >/dev/null; then
+    if apt-cache policy google-cloud-cli-pubsub-emulator 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+      log "installing google-cloud-cli-pubsub-emulator (Debian package)"
+      { DEBIAN_FRONTEND=noninteractive apt-get install -y -q google-cloud-cli-pubsub-emulator default-jre-headless; } >"$ROOT/apt-pubsub.log" 2>&1 || true
+    fi
+  fi
+  if [[ ! -d $sdk ]] || ! command -v gcloud >/dev/null || ! command -v java >/dev/null; then
+    log "pubsub: not started: the Debian package google-cloud-cli-pubsub-emulator (with gcloud and Java) is not installed and apt cannot install it; the Pub/Sub emulator tests skip with that reason"
+    return 0
+  fi
+  if alive pubsub-java; then log "pubsub already running (java pid $(cat "$RUN/pubsub-java.pid"))"; return 0; fi
+  if port_open "$PUBSUB_PORT"; then
+    log "pubsub: port $PUBSUB_PORT is already served on 127.0.0.1; using that server (not ours to stop)"; return 0
+  fi
+  mkdir -p "$RUN/pubsub/data" # gcloud wants the data directory to exist
+  CLOUDSDK_CORE_DISABLE_PROMPTS=1 start_bg pubsub "$RUN/pubsub" gcloud beta emulators pubsub start \
+    --host-port="127.0.0.1:$PUBSUB_PORT" --project=test --data-dir="$RUN/pubsub/data"
+  # gcloud runs the emulator as a Java child that outlives gcloud: record the java PID too (its working directory is
+  # $RUN/pubsub, which is how stop knows it is ours), so that stop ends it first.
+  local i pid
+  for ((i = 0; i < 600; i++)); do
+    for pid in $(ps -o pid= --ppid "$(cat "$RUN/pubsub.pid")" 2>/dev/null); do
+      [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == java* ]] && { echo "$pid" >"$RUN/pubsub-java.pid"; break 2; }
+    done
+    alive pubsub || break
+    sleep 0.1
+  done
+  [[ -f $RUN/pubsub-java.pid ]] || { log "pubsub: no java child of gcloud found"; tail -20 "$RUN/pubsub.log" >&2 || true; return 1; }
+  wait_port pubsub "$PUBSUB_PORT" 60
+}
 
 stop_all() {
   local rc=0 f name pid i
@@ -135,7 +171,7 @@ stop_all() {
   for f in "$RUN"/*.pid; do
     name=$(basename "$f" .pid) pid=$(cat "$f")
     if ! running "$pid"; then rm -f "$f"; continue; fi
-    if [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) != *"$ROOT"* ]]; then log "$name: pid $pid is not ours, left alone"; rm -f "$f"; continue; fi
+    if [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) != *"$ROOT"* && $(readlink "/proc/$pid/cwd" 2>/dev/null) != "$ROOT"* ]]; then log "$name: pid $pid is not ours, left alone"; rm -f "$f"; continue; fi
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do running "$pid" || break; sleep 0.1; done
     running "$pid" && { log "$name ignored SIGTERM: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; sleep 0.2; }
@@ -154,7 +190,7 @@ mkdir -p "$TOOLS" "$RUN"
 case $cmd in
   start)
     names=${*:-$ALL}
-    [[ " $names " == *" pg "* && $names == pg ]] || need_node
+    [[ " $names " =~ \ (azurite|fauxqs|gcs|gcf|lambda)\  ]] && need_node
     failed=()
     for n in $names; do
       t0=$SECONDS
@@ -166,5 +202,5 @@ case $cmd in
   status)
     for f in "$RUN"/*.pid; do [[ -f $f ]] && { n=$(basename "$f" .pid); alive "$n" && echo "$n running (pid $(cat "$f"))" || echo "$n dead"; }; done
     ;;
-  *) echo "usage: $0 start [azurite fauxqs gcs gcf lambda pg] | stop | status" >&2; exit 2 ;;
+  *) echo "usage: $0 start [azurite fauxqs gcs gcf lambda pg pubsub] | stop | status" >&2; exit 2 ;;
 esac
