@@ -16,7 +16,8 @@ namespace Polycloud.Google.Queues;
 /// <c>subscriptions.acknowledge</c>, <c>subscriptions.modifyAckDeadline</c>), authenticated with Google.Apis.Auth.
 /// The queue is a topic (for sends) and a pull subscription (for receives). Dead-lettering and delivery counts are
 /// native: configure a dead-letter policy on the subscription; without one, Pub/Sub reports no delivery count
-/// (<see cref="ReceivedMessage.DeliveryCount"/> is 0). Pub/Sub has no delayed delivery.
+/// (<see cref="ReceivedMessage.DeliveryCount"/> is 0), so <see cref="QueueCapabilities.ReportsDeliveryCount"/> is
+/// <see langword="false"/> and the portable dead-lettering is refused. Pub/Sub has no delayed delivery.
 /// Opened as <c>gcppubsub://projects/{project}/topics/{topic}?subscription={subscription}</c>, or built from an
 /// <see cref="HttpClient"/> with the constructor.
 /// </summary>

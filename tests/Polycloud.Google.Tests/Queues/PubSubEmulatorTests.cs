@@ -157,6 +157,36 @@ public sealed class PubSubEmulatorTests
     }
 
     [Fact]
+    public async Task The_dead_letter_policy_forwards_from_an_ordered_subscription()
+    {
+        PubSubEmulator.SkipIfUnreachable();
+        string id = PubSubEmulator.NewId("dlpo");
+        await using var dead = new MessageQueue(await PubSubEmulator.CreateQueueAsync(id + "-dlq", Ct));
+        await using var queue = new MessageQueue(await PubSubEmulator.CreateQueueAsync(id, Ct, deadLetterTopicId: id + "-dlq", maxDeliveryAttempts: 5, ordering: true));
+        await queue.SendAsync(new QueueMessage("poison") { GroupId = "key-a" }, Ct);
+        for (int i = 1; i <= 5; i++)
+        {
+            var m = Assert.Single(await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
+            Assert.Equal(i, m.DeliveryCount);
+            await queue.AbandonAsync(m, cancellationToken: Ct);
+        }
+
+        try
+        {
+            // The service forwards the message; the emulator does so when the subscription is pulled again.
+            Assert.Empty(await queue.ReceiveAsync(new QueueReceiveOptions { WaitTime = TimeSpan.Zero }, Ct));
+        }
+        catch (CloudException e) when (e.InnerException is PubSubException { StatusCode: System.Net.HttpStatusCode.InternalServerError })
+        {
+            Assert.Skip($"Emulator gap: on a subscription with message ordering and a dead-letter policy, the Pub/Sub emulator answers every pull with 500 once a message has used its delivery attempts (a NullPointerException in its ordered backlog) and never forwards it: {e.Message}");
+        }
+
+        var d = Assert.Single(await dead.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
+        Assert.Equal("poison", d.Body.ToString());
+        await dead.CompleteAsync(d, Ct);
+    }
+
+    [Fact]
     public async Task An_empty_body_with_an_attribute_round_trips()
     {
         PubSubEmulator.SkipIfUnreachable();
