@@ -12,7 +12,8 @@ namespace Polycloud.Drivers;
 /// before any network call — and passes the endpoint to the constructor. A driver factory calls it first, then reads
 /// its capability's own settings, then calls <see cref="CloudUrl.ThrowIfUnknownSettings"/>.</para>
 /// <para>Secrets read here (keys, tokens, connection strings) must never be logged or put in error messages;
-/// <see cref="CloudUrl.ToString"/> already redacts them.</para>
+/// <see cref="CloudUrl.ToString"/> redacts the settings whose names mark them as secret (containing <c>key</c>,
+/// <c>secret</c>, <c>password</c>, <c>token</c>, <c>sas</c>, <c>sig</c> or <c>credential</c>).</para>
 /// </remarks>
 public abstract class ProviderSettings
 {
