@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
+using Polycloud.Drivers;
 
 namespace Polycloud.Aws;
 
@@ -17,7 +18,7 @@ namespace Polycloud.Aws;
 /// <para>Credentials, in order: the keys from the settings, the profile, an <see cref="AWSCredentials"/> registered in
 /// the application's services, then the SDK's default chain (environment, shared files, container or instance role).</para>
 /// </remarks>
-public sealed class AwsSettings
+public sealed class AwsSettings : ProviderSettings
 {
     private readonly string? _secretAccessKey;
     private readonly string? _sessionToken;
@@ -25,9 +26,9 @@ public sealed class AwsSettings
     private bool _profileLoaded;
 
     private AwsSettings(string? region, Uri? endpoint, string? profile, string? accessKeyId, string? secretAccessKey, string? sessionToken, bool forcePathStyle)
+        : base(endpoint)
     {
         Region = region;
-        Endpoint = endpoint;
         Profile = profile;
         AccessKeyId = accessKeyId;
         _secretAccessKey = secretAccessKey;
@@ -37,9 +38,6 @@ public sealed class AwsSettings
 
     /// <summary>The <c>region</c> setting, or <see langword="null"/>.</summary>
     public string? Region { get; }
-
-    /// <summary>The <c>endpoint</c> setting (an AWS-compatible server or a private endpoint), or <see langword="null"/>.</summary>
-    public Uri? Endpoint { get; }
 
     /// <summary>The <c>profile</c> setting (a profile of the shared config or credentials file), or <see langword="null"/>.</summary>
     public string? Profile { get; }
@@ -66,13 +64,13 @@ public sealed class AwsSettings
     {
         ArgumentNullException.ThrowIfNull(url);
         return new AwsSettings(
-            NullIfEmpty(url.Get("region")),
-            endpoint ? url.GetUri("endpoint") : null,
-            NullIfEmpty(url.Get("profile")),
-            NullIfEmpty(url.Get("accessKeyId")),
-            NullIfEmpty(url.Get("secretAccessKey")),
-            NullIfEmpty(url.Get("sessionToken")),
-            pathStyle && url.GetBoolean("forcePathStyle", defaultValue: false));
+            ReadString(url, "region"),
+            endpoint ? ReadEndpoint(url) : null,
+            ReadString(url, "profile"),
+            ReadString(url, "accessKeyId"),
+            ReadString(url, "secretAccessKey"),
+            ReadString(url, "sessionToken"),
+            pathStyle && ReadBoolean(url, "forcePathStyle"));
     }
 
     /// <summary>
@@ -241,6 +239,4 @@ public sealed class AwsSettings
 
         return _profile;
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage;
+using Polycloud.Drivers;
 
 namespace Polycloud.Azure;
 
@@ -38,7 +39,7 @@ public enum AzureSettingsScope
 /// and <c>workloadIdentity</c>).</para>
 /// <para>Secrets (<c>connectionString</c>, <c>accountKey</c>, <c>sas</c>) are never logged and never appear in errors.</para>
 /// </remarks>
-public sealed class AzureSettings
+public sealed class AzureSettings : ProviderSettings
 {
     private static readonly string[] CredentialKinds = ["default", "managedIdentity", "workloadIdentity", "environment", "azureCli"];
     private readonly string? _accountKey;
@@ -46,10 +47,10 @@ public sealed class AzureSettings
     private readonly string? _connectionString;
 
     private AzureSettings(string? account, Uri? endpoint, string? connectionString, string? accountKey, string? sas, string? credential, string? clientId, bool anonymous, string? location)
+        : base(endpoint)
     {
         Location = location;
         Account = account;
-        Endpoint = endpoint;
         _connectionString = connectionString;
         _accountKey = accountKey;
         _sas = sas;
@@ -60,9 +61,6 @@ public sealed class AzureSettings
 
     /// <summary>The <c>account</c> setting (the storage account name), or <see langword="null"/>.</summary>
     public string? Account { get; }
-
-    /// <summary>The <c>endpoint</c> setting: the service URL (Azurite, a sovereign cloud, a private endpoint, an app's base URL).</summary>
-    public Uri? Endpoint { get; }
 
     /// <summary>The <c>connectionString</c> setting, for the storage SDK clients. Never log it.</summary>
     public string? ConnectionString => _connectionString;
@@ -104,27 +102,26 @@ public sealed class AzureSettings
         ArgumentNullException.ThrowIfNull(url);
         bool storage = scope is AzureSettingsScope.Storage or AzureSettingsScope.Queue;
         bool endpoints = scope != AzureSettingsScope.Credential;
-        string? account = storage ? NullIfEmpty(url.Get("account")) : null;
-        Uri? endpoint = !endpoints ? null : obsoleteEndpointName is null ? url.GetUri("endpoint") : url.GetUri("endpoint", obsoleteEndpointName);
-        string? connectionString = storage ? NullIfEmpty(url.Get("connectionString")) : null;
-        string? accountKey = storage ? NullIfEmpty(url.Get("accountKey")) : null;
-        string? sas = storage ? NullIfEmpty(url.Get("sas")) : null;
-        string? credential = NullIfEmpty(url.Get("credential"));
-        string? clientId = NullIfEmpty(url.Get("managedIdentityClientId"));
-        bool anonymous = scope is AzureSettingsScope.Storage or AzureSettingsScope.App && url.GetBoolean("anonymous", defaultValue: false);
+        string? account = storage ? ReadString(url, "account") : null;
+        Uri? endpoint = endpoints ? ReadEndpoint(url, obsoleteEndpointName) : null;
+        string? connectionString = storage ? ReadString(url, "connectionString") : null;
+        string? accountKey = storage ? ReadString(url, "accountKey") : null;
+        string? sas = storage ? ReadString(url, "sas") : null;
+        string? clientId = ReadString(url, "managedIdentityClientId");
+        bool anonymous = scope is AzureSettingsScope.Storage or AzureSettingsScope.App && ReadBoolean(url, "anonymous");
         // Accepted as Azure Resource Manager writes it ('westeurope') or as the portal shows it ('West Europe').
-        string? location = endpoints ? NullIfEmpty(url.Get("location")?.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant()) : null;
+        string? location = endpoints ? ReadString(url, "location")?.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant() : null;
+        if (location is { Length: 0 })
+        {
+            location = null;
+        }
+
         if (location is not null && !IsRegionName(location))
         {
             throw CloudException.InvalidArgument("location", $"'{location}' is not an Azure region name such as 'westeurope' or 'eastus2'.");
         }
 
-        if (credential is not null)
-        {
-            string? kind = Array.Find(CredentialKinds, k => string.Equals(k, credential, StringComparison.OrdinalIgnoreCase));
-            credential = kind ?? throw CloudException.InvalidArgument("credential", $"the setting 'credential' must be one of {string.Join(", ", CredentialKinds)}, not '{credential}'.");
-        }
-
+        string? credential = ReadChoice(url, "credential", CredentialKinds);
         if (clientId is not null && !Guid.TryParse(clientId, out _))
         {
             throw CloudException.InvalidArgument("managedIdentityClientId", $"'{clientId}' is not a client ID; give the user-assigned managed identity's client ID (a GUID).");
@@ -218,6 +215,4 @@ public sealed class AzureSettings
 
         return location.Length is > 0 and <= 40;
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 
@@ -28,10 +29,11 @@ public static class PolycloudBuilderDatabaseExtensions
         }
 
         var services = builder.Services;
-        services.TryAddSingleton<CloudDatabaseFactory>();
+        var section = builder.Configuration?.GetSection("Databases");
+        services.TryAddSingleton(sp => new CloudDatabaseFactory(sp.GetRequiredService<PolycloudOpener>(), section, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<ICloudDatabaseFactory>(static sp => sp.GetRequiredService<CloudDatabaseFactory>());
-        PolycloudServiceCollectionExtensions.AddKeyed(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name));
-        PolycloudServiceCollectionExtensions.AddKeyed<DbDataSource>(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name).DataSource);
+        DatabaseConfiguration.AddKeyed(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name));
+        DatabaseConfiguration.AddKeyed<DbDataSource>(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name).DataSource);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<PolycloudHealthCheckSource, DatabaseHealthCheckSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPolycloudConfigurationCheck, DatabaseConfigurationCheck>());
         return builder;
@@ -54,7 +56,7 @@ public static class PolycloudBuilderDatabaseExtensions
 
         builder.AddDatabases();
         var checks = builder.Services.AddHealthChecks();
-        foreach (string name in ResourceConfiguration.Names(builder.Configuration?.GetSection("Databases")))
+        foreach (string name in DatabaseConfiguration.Names(builder.Configuration?.GetSection("Databases")))
         {
             checks.Add(new HealthCheckRegistration(
                 "polycloud-database-" + name,

@@ -1,4 +1,5 @@
 using Google.Apis.Auth.OAuth2;
+using Polycloud.Drivers;
 
 namespace Polycloud.Google;
 
@@ -31,23 +32,20 @@ public enum GoogleSettingKinds
 /// <para>Project, in order: the <c>project</c> setting, <c>GOOGLE_CLOUD_PROJECT</c>, <c>GCLOUD_PROJECT</c>, the
 /// project of the service-account key.</para>
 /// </remarks>
-public sealed class GoogleSettings
+public sealed class GoogleSettings : ProviderSettings
 {
     private ServiceAccountCredential? _serviceAccount;
 
     private GoogleSettings(string? project, Uri? endpoint, string? credentialsFile, bool anonymous)
+        : base(endpoint)
     {
         Project = project;
-        Endpoint = endpoint;
         CredentialsFile = credentialsFile;
         Anonymous = anonymous;
     }
 
     /// <summary>The <c>project</c> setting, or <see langword="null"/>.</summary>
     public string? Project { get; }
-
-    /// <summary>The <c>endpoint</c> setting, or <see langword="null"/>.</summary>
-    public Uri? Endpoint { get; }
 
     /// <summary>The <c>credentialsFile</c> setting: the path of a service-account JSON key, or <see langword="null"/>.</summary>
     public string? CredentialsFile { get; }
@@ -69,11 +67,10 @@ public sealed class GoogleSettings
     public static GoogleSettings Read(CloudUrl url, GoogleSettingKinds kinds, string? obsoleteAnonymousName = null)
     {
         ArgumentNullException.ThrowIfNull(url);
-        string? project = kinds.HasFlag(GoogleSettingKinds.Project) ? NullIfEmpty(url.Get("project")) : null;
-        Uri? endpoint = kinds.HasFlag(GoogleSettingKinds.Endpoint) ? url.GetUri("endpoint") : null;
-        string? credentialsFile = NullIfEmpty(url.Get("credentialsFile"));
-        bool anonymous = kinds.HasFlag(GoogleSettingKinds.Anonymous)
-            && (obsoleteAnonymousName is null ? url.GetBoolean("anonymous", false) : url.GetBoolean("anonymous", obsoleteAnonymousName, false));
+        string? project = kinds.HasFlag(GoogleSettingKinds.Project) ? ReadString(url, "project") : null;
+        Uri? endpoint = kinds.HasFlag(GoogleSettingKinds.Endpoint) ? ReadEndpoint(url) : null;
+        string? credentialsFile = ReadString(url, "credentialsFile");
+        bool anonymous = kinds.HasFlag(GoogleSettingKinds.Anonymous) && ReadBoolean(url, "anonymous", obsoleteAnonymousName);
         if (anonymous && credentialsFile is not null)
         {
             throw CloudException.InvalidArgument("anonymous", $"'{url}' sets both anonymous=true and credentialsFile; choose one.");
@@ -164,6 +161,4 @@ public sealed class GoogleSettings
 
         return project.Length > 0 && char.IsAsciiLetterLower(project[0]);
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

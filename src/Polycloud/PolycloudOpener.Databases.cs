@@ -24,8 +24,11 @@ public sealed partial class PolycloudOpener
         }
     }
 
-    /// <summary>The services given to the constructor, or <see langword="null"/>.</summary>
-    internal IServiceProvider? Services => _services;
+    /// <summary>
+    /// The application's services given to the constructor, or <see langword="null"/>: what the opener passes to every
+    /// driver factory, for a capability package that opens its resources on this opener (as <c>OpenDatabase</c> does).
+    /// </summary>
+    public IServiceProvider? Services => _services;
 
     /// <summary>Registers a database authentication mode (for example <c>aws-iam</c>).</summary>
     /// <param name="provider">The provider.</param>
@@ -45,9 +48,19 @@ public sealed partial class PolycloudOpener
         return this;
     }
 
-    /// <summary>The provider registered for <paramref name="mode"/>, or <see langword="null"/>.</summary>
-    internal IDatabaseAuthProvider? FindDatabaseAuth(string mode)
+    /// <summary>
+    /// The database authentication provider registered for <paramref name="mode"/> (with <see cref="AddDatabaseAuth"/> or
+    /// in the application's services), or <see langword="null"/>.
+    /// </summary>
+    /// <param name="mode">The mode, case-insensitive, for example <c>aws-iam</c>.</param>
+    /// <returns>The provider, or <see langword="null"/>.</returns>
+    public IDatabaseAuthProvider? FindDatabaseAuth(string mode)
     {
+        if (mode is null)
+        {
+            throw CloudException.InvalidArgument(nameof(mode), "a database authentication mode such as 'aws-iam' is required.");
+        }
+
         lock (_databaseAuth)
         {
             LoadDatabaseAuthFromServices();

@@ -6,7 +6,7 @@ using Amazon.SQS.Model;
 using Polycloud.Aws.Blobs;
 using Polycloud.Aws.Functions;
 using Polycloud.Aws.Queues;
-using Polycloud.Conformance.Errors;
+using Polycloud.Testing.Conformance.Errors;
 
 namespace Polycloud.Aws.Tests;
 

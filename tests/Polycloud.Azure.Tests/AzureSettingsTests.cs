@@ -8,7 +8,7 @@ using Polycloud.Azure.Blobs;
 using Polycloud.Azure.Functions;
 using Polycloud.Azure.Tests.Blobs;
 using Polycloud.Azure.Tests.Queues;
-using Polycloud.Conformance.Logging;
+using Polycloud.TestSupport.Logging;
 using Xunit;
 
 namespace Polycloud.Azure.Tests;

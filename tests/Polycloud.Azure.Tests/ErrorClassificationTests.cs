@@ -6,7 +6,7 @@ using Azure.Storage.Queues;
 using Polycloud.Azure.Blobs;
 using Polycloud.Azure.Functions;
 using Polycloud.Azure.Queues;
-using Polycloud.Conformance.Errors;
+using Polycloud.Testing.Conformance.Errors;
 
 namespace Polycloud.Azure.Tests;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Google;
 using Google.Apis.Auth.OAuth2.Responses;
 using Google.Apis.Requests;
-using Polycloud.Conformance.Errors;
+using Polycloud.Testing.Conformance.Errors;
 using Polycloud.Google.Blobs;
 using Polycloud.Google.Functions;
 using Polycloud.Google.Queues;

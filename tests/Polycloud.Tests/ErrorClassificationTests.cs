@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Polycloud.Blobs.FileSystem;
 using Polycloud.Blobs.Memory;
-using Polycloud.Conformance.Errors;
+using Polycloud.Testing.Conformance.Errors;
 using Polycloud.Functions.Local;
 using Polycloud.Queues.Memory;
 using Polycloud.Queues.Sqlite;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Polycloud.Conformance.Logging;
+using Polycloud.TestSupport.Logging;
 using Xunit;
 
 namespace Polycloud.Tests;

@@ -14,14 +14,14 @@ internal sealed partial class CloudDatabaseFactory : ICloudDatabaseFactory, IAsy
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<CloudDatabase>> _databases = new(StringComparer.OrdinalIgnoreCase);
 
-    public CloudDatabaseFactory(PolycloudOpener opener, PolycloudConfigurationRoot root, ILoggerFactory? loggerFactory = null)
+    public CloudDatabaseFactory(PolycloudOpener opener, IConfiguration? section, ILoggerFactory? loggerFactory = null)
     {
         _opener = opener;
-        _section = root.Section?.GetSection("Databases");
+        _section = section;
         _logger = (ILogger?)loggerFactory?.CreateLogger("Polycloud.Databases") ?? NullLogger.Instance;
     }
 
-    public IReadOnlyCollection<string> Names => ResourceConfiguration.Names(_section).ToArray();
+    public IReadOnlyCollection<string> Names => DatabaseConfiguration.Names(_section).ToArray();
 
     public CloudDatabase GetDatabase(string name)
     {
@@ -50,7 +50,7 @@ internal sealed partial class CloudDatabaseFactory : ICloudDatabaseFactory, IAsy
 
     private CloudDatabase Open(string name)
     {
-        var entry = ResourceConfiguration.Find(_section, name)
+        var entry = DatabaseConfiguration.Find(_section, name)
             ?? throw CloudException.InvalidArgument(
                 nameof(name),
                 $"no database named '{name}' is configured. Configured: {(Names.Count == 0 ? "none" : string.Join(", ", Names))}. Add 'Polycloud:Databases:{name}' with a URL such as 'sqlite:///var/data/{name}.db' or 'postgresql://host:5432/{name}?user=app&auth=aws-iam&region=eu-west-1'.");

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Polycloud.Aws.Blobs;
 using Polycloud.Blobs;
 using Polycloud.Blobs.Drivers;
-using Polycloud.Conformance.Blobs;
+using Polycloud.Testing.Conformance.Blobs;
 
 namespace Polycloud.Aws.Tests.Blobs;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Polycloud.Aws.Blobs;
 using Polycloud.Blobs;
-using Polycloud.Conformance.Blobs;
+using Polycloud.Testing.Conformance.Blobs;
 using Xunit;
 
 #pragma warning disable CA5351 // MD5 is S3's content checksum, not a security primitive.

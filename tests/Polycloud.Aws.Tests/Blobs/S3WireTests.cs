@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.S3;
 using Polycloud.Blobs;
-using Polycloud.Conformance.Blobs;
+using Polycloud.Testing.Conformance.Blobs;
 using Xunit;
 
 #pragma warning disable CA5351 // MD5 is S3's content checksum, not a security primitive.

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Polycloud.Aws.Databases;
-using Polycloud.Conformance.Databases;
+using Polycloud.TestSupport.Databases;
 using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 using Xunit;

@@ -2,7 +2,7 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Polycloud.Aws.Queues;
-using Polycloud.Conformance.Queues;
+using Polycloud.Testing.Conformance.Queues;
 using Polycloud.Queues;
 using Polycloud.Queues.Drivers;
 using Xunit;

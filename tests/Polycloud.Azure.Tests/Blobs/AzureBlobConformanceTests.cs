@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Polycloud.Azure.Blobs;
 using Polycloud.Blobs;
-using Polycloud.Conformance.Blobs;
+using Polycloud.Testing.Conformance.Blobs;
 using Xunit;
 using Xunit.v3;
 

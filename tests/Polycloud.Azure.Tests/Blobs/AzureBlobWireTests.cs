@@ -6,7 +6,7 @@ using Azure;
 using Azure.Identity;
 using Polycloud.Azure.Blobs;
 using Polycloud.Blobs;
-using Polycloud.Conformance.Blobs;
+using Polycloud.Testing.Conformance.Blobs;
 using Xunit;
 
 #pragma warning disable CA5351 // MD5 is the content checksum Azure uses.

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Polycloud.Azure.Databases;
-using Polycloud.Conformance.Databases;
+using Polycloud.TestSupport.Databases;
 using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 using Xunit;

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Storage.Queues;
 using Polycloud.Azure.Queues;
-using Polycloud.Conformance.Queues;
+using Polycloud.Testing.Conformance.Queues;
 using Polycloud.Queues;
 using Polycloud.Queues.Drivers;
 using Xunit;

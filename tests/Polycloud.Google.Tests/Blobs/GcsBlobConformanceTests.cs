@@ -1,6 +1,6 @@
 using Google.Cloud.Storage.V1;
 using Polycloud.Blobs;
-using Polycloud.Conformance.Blobs;
+using Polycloud.Testing.Conformance.Blobs;
 using Polycloud.Google.Blobs;
 
 namespace Polycloud.Google.Tests.Blobs;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Polycloud.Conformance.Databases;
+using Polycloud.TestSupport.Databases;
 using Polycloud.Databases;
 using Polycloud.DependencyInjection;
 using Polycloud.Google.Databases;

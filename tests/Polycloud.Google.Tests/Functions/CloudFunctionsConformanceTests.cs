@@ -1,4 +1,4 @@
-using Polycloud.Conformance.Functions;
+using Polycloud.Testing.Conformance.Functions;
 using Polycloud.Functions;
 
 namespace Polycloud.Google.Tests.Functions;

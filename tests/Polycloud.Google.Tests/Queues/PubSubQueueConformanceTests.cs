@@ -1,5 +1,5 @@
 using Google.Apis.Auth.OAuth2;
-using Polycloud.Conformance.Queues;
+using Polycloud.Testing.Conformance.Queues;
 using Polycloud.Google.Queues;
 using Polycloud.Queues;
 using Polycloud.Queues.Drivers;

@@ -1,7 +1,7 @@
 using Polycloud.Blobs;
 using Polycloud.Blobs.FileSystem;
 using Polycloud.Blobs.Memory;
-using Polycloud.Conformance.Blobs;
+using Polycloud.Testing.Conformance.Blobs;
 
 namespace Polycloud.Tests.Blobs;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Polycloud.Conformance.Functions;
+using Polycloud.Testing.Conformance.Functions;
 using Polycloud.Functions;
 using Polycloud.Functions.Local;
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Polycloud.Blobs.Drivers;
+using Polycloud.Drivers;
 
 #pragma warning disable CA5351 // MD5 is the content checksum blob services use (Content-MD5), not a security primitive.
 

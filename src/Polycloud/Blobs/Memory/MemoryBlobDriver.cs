@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using Polycloud.Blobs.Drivers;
+using Polycloud.Drivers;
 
 #pragma warning disable CA5351 // MD5 is the content checksum blob services use (Content-MD5), not a security primitive.
 

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Polycloud.Drivers;
 using Xunit;
 
-namespace Polycloud.Conformance.Errors;
+namespace Polycloud.Testing.Conformance.Errors;
 
 /// <summary>
 /// The error classification conformance suite: every driver must map an HTTP status to the code of the core table

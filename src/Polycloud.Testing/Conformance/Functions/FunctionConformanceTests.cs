@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using Polycloud.Functions;
 using Xunit;
 
-namespace Polycloud.Conformance.Functions;
+namespace Polycloud.Testing.Conformance.Functions;
 
 /// <summary>The functions every fixture deploys, with the behaviour the suite relies on.</summary>
 public enum ConformanceFunction

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Polycloud.Conformance.Logging;
+namespace Polycloud.TestSupport.Logging;
 
 /// <summary>A logger factory that keeps every message logged through it, with its category and level.</summary>
 public sealed class CapturingLoggerFactory : ILoggerFactory

@@ -3,7 +3,7 @@ using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Polycloud.Conformance.Databases;
+namespace Polycloud.TestSupport.Databases;
 
 /// <summary>
 /// The throwaway PostgreSQL cluster that eng/test.sh starts on 127.0.0.1:5433 (user postgres, password postgres;

@@ -4,7 +4,7 @@ using Polycloud.Queues;
 using Polycloud.Queues.Drivers;
 using Xunit;
 
-namespace Polycloud.Conformance.Queues;
+namespace Polycloud.Testing.Conformance.Queues;
 
 /// <summary>
 /// The queue driver conformance suite. Every driver's test project derives from it and says how to create a queue,

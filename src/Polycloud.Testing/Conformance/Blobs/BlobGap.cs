@@ -1,4 +1,4 @@
-namespace Polycloud.Conformance.Blobs;
+namespace Polycloud.Testing.Conformance.Blobs;
 
 /// <summary>
 /// Behaviours a real service has that a local emulator lacks. A test fixture names the gaps of the server it runs

@@ -6,7 +6,7 @@ using Xunit;
 
 #pragma warning disable CA5351 // MD5 is the content checksum blob services use, not a security primitive.
 
-namespace Polycloud.Conformance.Blobs;
+namespace Polycloud.Testing.Conformance.Blobs;
 
 /// <summary>
 /// The blob driver conformance suite: every blob driver must pass it, against a real server where the provider has one.
@@ -150,6 +150,8 @@ public abstract class BlobConformanceTests : IAsyncLifetime
         Assert.Equal(["c/e", "c/h"], rest);
     }
 
+    /// <summary>Keys with characters that need escaping on some service; each must round-trip unchanged.</summary>
+    /// <returns>The keys.</returns>
     public static TheoryData<string> WeirdKeys() =>
     [
         "fwd/slashes/are/ok",
