@@ -1,4 +1,4 @@
-using Polycloud.Conformance.Queues;
+using Polycloud.Testing.Conformance.Queues;
 using Polycloud.Queues;
 using Polycloud.Queues.Drivers;
 
