@@ -57,9 +57,10 @@ public sealed partial class PolycloudOpener
         var factory = _queues.Resolve(parsed);
         var driver = factory.Create(parsed, _services);
         ObsoleteSettingsLog.Report(parsed, _services);
+        var time = _services?.GetService<TimeProvider>();
         if (string.IsNullOrEmpty(deadLetterUrl))
         {
-            return new MessageQueue(driver);
+            return new MessageQueue(driver, time is null ? null : new MessageQueueOptions { TimeProvider = time });
         }
 
         MessageQueue deadLetter;
@@ -73,7 +74,7 @@ public sealed partial class PolycloudOpener
             throw;
         }
 
-        return new MessageQueue(driver, new MessageQueueOptions { DeadLetterQueue = deadLetter, MaxDeliveries = (int)(maxDeliveries ?? 5) });
+        return new MessageQueue(driver, new MessageQueueOptions { DeadLetterQueue = deadLetter, MaxDeliveries = (int)(maxDeliveries ?? 5), TimeProvider = time });
     }
 
     private void InitializeQueues(IServiceProvider? services)

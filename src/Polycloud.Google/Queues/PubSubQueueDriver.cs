@@ -94,6 +94,10 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
         QueueName = Subscription[(Subscription.LastIndexOf('/') + 1)..];
     }
 
+    /// <summary>The clock that stamps lease expiry times; default <see cref="TimeProvider.System"/> (the factory uses
+    /// the <see cref="System.TimeProvider"/> registered in dependency injection, if any).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <inheritdoc/>
     public string ProviderName => "gcp-pubsub";
 
@@ -169,7 +173,7 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
         }
 
         // Pull gives the subscription's ack deadline; set the lease the caller asked for.
-        var requestedAt = DateTimeOffset.UtcNow;
+        var requestedAt = TimeProvider.GetUtcNow();
         await PostAsync(_modifyAckDeadlineUri, new ModifyAckDeadlineRequest { AckIds = ackIds, AckDeadlineSeconds = seconds }, PubSubJsonContext.Default.ModifyAckDeadlineRequest, CancellationToken.None).ConfigureAwait(false);
         var leaseEnd = requestedAt.AddSeconds(seconds);
         var result = new ReceivedMessage[received.Count];
