@@ -20,6 +20,11 @@ internal static class NativeJson
         {
             throw new CloudException(CloudErrorCode.InvalidArgument, $"Invalid argument 'json': the {what} JSON is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): {ex.Message}", null, ex);
         }
+        catch (ArgumentException ex) when (ex.InnerException is System.Text.EncoderFallbackException)
+        {
+            // Text that is not well-formed UTF-16 (an unpaired surrogate) cannot be read as JSON at all.
+            throw new CloudException(CloudErrorCode.InvalidArgument, $"Invalid argument 'json': the {what} JSON is not well-formed Unicode text (it has an unpaired surrogate).", null, ex);
+        }
     }
 
     public static bool TryGet(this JsonElement element, string name, out JsonElement value)

@@ -84,6 +84,11 @@ public sealed class CloudUrl
         int slash = rest.IndexOf('/', StringComparison.Ordinal);
         string host = slash >= 0 ? rest[..slash] : rest;
         string path = slash >= 0 ? rest[slash..] : string.Empty;
+        if (host.Contains('@', StringComparison.Ordinal))
+        {
+            throw CloudException.InvalidArgument(nameof(url), $"'{Redact(url)}' has credentials before the host ('user:password@host'); URLs end up in logs, so give credentials as settings (from configuration or a secret store), never in the URL.");
+        }
+
 
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (query.Length > 0)
@@ -284,11 +289,12 @@ public sealed class CloudUrl
         }
     }
 
-    /// <summary>The URL with secret setting values replaced by <c>***</c>, safe to log. Extra settings are listed by name only.</summary>
+    /// <summary>The URL with secret setting values and any credentials before the host replaced by <c>***</c>, safe to
+    /// log. Extra settings are listed by name only.</summary>
     /// <returns>The redacted URL.</returns>
     public override string ToString()
     {
-        var sb = new StringBuilder(Scheme).Append("://").Append(Host).Append(Path);
+        var sb = new StringBuilder(Scheme).Append("://").Append(MaskUserInfo(Host)).Append(Path);
         char sep = '?';
         foreach (var (name, value) in _settings)
         {
@@ -315,7 +321,23 @@ public sealed class CloudUrl
     private static string Redact(string url)
     {
         int q = url.IndexOf('?', StringComparison.Ordinal);
-        return q < 0 ? url : url[..q] + "?…";
+        string head = q < 0 ? url : url[..q];
+        int s = head.IndexOf("://", StringComparison.Ordinal);
+        if (s >= 0)
+        {
+            int start = s + 3;
+            int end = head.IndexOf('/', start);
+            head = head[..start] + MaskUserInfo(head[start..(end < 0 ? head.Length : end)]) + (end < 0 ? string.Empty : head[end..]);
+        }
+
+        return q < 0 ? head : head + "?…";
+    }
+
+    /// <summary>Hides credentials written before the host ('user:password@host' becomes '***@host').</summary>
+    private static string MaskUserInfo(string authority)
+    {
+        int at = authority.LastIndexOf('@');
+        return at < 0 ? authority : "***" + authority[at..];
     }
 
     private static string Unescape(string value, string url, bool plusIsSpace)

@@ -58,9 +58,10 @@ public sealed partial class PolycloudOpener
         var factory = _queues.Resolve(parsed);
         var driver = factory.Create(parsed, _services);
         ObsoleteSettingsLog.Report(parsed, _services);
+        var time = _services?.GetService<TimeProvider>();
         if (string.IsNullOrEmpty(deadLetterUrl))
         {
-            return new MessageQueue(driver);
+            return new MessageQueue(driver, time is null ? null : new MessageQueueOptions { TimeProvider = time });
         }
 
         if (!driver.Capabilities.ReportsDeliveryCount)
@@ -85,7 +86,7 @@ public sealed partial class PolycloudOpener
 
         try
         {
-            return new MessageQueue(driver, new MessageQueueOptions { DeadLetterQueue = deadLetter, MaxDeliveries = (int)(maxDeliveries ?? 5) });
+            return new MessageQueue(driver, new MessageQueueOptions { DeadLetterQueue = deadLetter, MaxDeliveries = (int)(maxDeliveries ?? 5), TimeProvider = time });
         }
         catch
         {

@@ -98,13 +98,12 @@ public sealed class PostgresDatabaseTests
             }
 
             source.Current = "second-secret";
-            int before = source.Calls;
-            for (int i = 0; i < 50 && source.Calls == before; i++)
-            {
-                await Task.Delay(100, Ct); // the provider is asked again on its refresh interval (1 s)
-            }
 
-            Assert.True(source.Calls > before, "the password source was not asked again");
+            // The provider is asked again on its refresh interval (1 s) and hands out the new password; the limit only
+            // turns a hang into a failure.
+            while (await source.NextCallAsync().WaitAsync(TimeSpan.FromMinutes(1), Ct) != "second-secret")
+            {
+            }
             await using var fresh = await db.OpenConnectionAsync(false, Ct); // a new physical connection: `held` is busy
             Assert.NotEqual(await Scalar(held, "SELECT pg_backend_pid()"), await Scalar(fresh, "SELECT pg_backend_pid()"));
             Assert.Equal(role, await Scalar(fresh, "SELECT current_user"));
@@ -191,12 +190,19 @@ public sealed class PostgresDatabaseTests
 
         public int Calls => Volatile.Read(ref _calls);
 
+        private TaskCompletionSource<string> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public TimeSpan? RefreshInterval => TimeSpan.FromSeconds(1);
+
+        /// <summary>Completes at the next call, with the password it handed out.</summary>
+        public Task<string> NextCallAsync() => Volatile.Read(ref _next).Task;
 
         public ValueTask<string> GetPasswordAsync(DatabaseEndpoint endpoint, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
-            return ValueTask.FromResult(Current);
+            var value = Current;
+            Interlocked.Exchange(ref _next, new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(value);
+            return ValueTask.FromResult(value);
         }
     }
 

@@ -80,4 +80,20 @@ public sealed class CloudUrlTests
         var required = Assert.Throws<CloudException>(() => url.GetRequired("region", "the AWS region"));
         Assert.Contains("the AWS region", required.Message, StringComparison.Ordinal);
     }
+
+    // Found by HostileInputTests: 'mem://user:secret@' opened a queue named after the credentials, and error messages
+    // repeated them.
+    [Theory]
+    [InlineData("mem://user:hunter2-secret@orders")]
+    [InlineData("s3://AKID:hunter2-secret@bucket?region=us-east-1")]
+    [InlineData("sqlite://u:hunter2-secret@/var/q.db")]
+    [InlineData("mem://:hunter2-secret@")]
+    public void Parse_RejectsCredentialsBeforeTheHost_WithoutRepeatingThem(string text)
+    {
+        var ex = Assert.Throws<CloudException>(() => CloudUrl.Parse(text));
+        Assert.Equal(CloudErrorCode.InvalidArgument, ex.ErrorCode);
+        Assert.Contains("credentials before the host", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", ex.ToString(), StringComparison.Ordinal);
+        Assert.Contains("***@", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -72,6 +72,10 @@ public sealed partial class SqsQueueDriver : IQueueDriver, Polycloud.Drivers.IRe
     /// <inheritdoc/>
     public string ProviderName => "aws-sqs";
 
+    /// <summary>The clock that stamps lease expiry times; default <see cref="TimeProvider.System"/> (the factory uses
+    /// the <see cref="System.TimeProvider"/> registered in dependency injection, if any).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <inheritdoc/>
     public string QueueName { get; }
 
@@ -148,7 +152,7 @@ public sealed partial class SqsQueueDriver : IQueueDriver, Polycloud.Drivers.IRe
     {
         string url = _fixedQueueUrl ?? await GetQueueUrlAsync(cancellationToken).ConfigureAwait(false);
         int lease = (int)Math.Ceiling(leaseDuration.TotalSeconds);
-        var requestedAt = DateTimeOffset.UtcNow;
+        var requestedAt = TimeProvider.GetUtcNow();
         var response = await _client.ReceiveMessageAsync(
             new ReceiveMessageRequest
             {

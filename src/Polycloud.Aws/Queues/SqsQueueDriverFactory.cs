@@ -32,12 +32,12 @@ public sealed class SqsQueueDriverFactory : IQueueDriverFactory
 
         if (!aws.HasConnectionSettings && services?.GetService<IAmazonSQS>() is { } shared)
         {
-            return new SqsQueueDriver(shared, queueUrl ?? url.Host, ownsClient: false);
+            return new SqsQueueDriver(shared, queueUrl ?? url.Host, ownsClient: false) { TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System };
         }
 
         var credentials = aws.GetCredentials(services);
         var config = aws.Configure(new AmazonSQSConfig(), url);
         var client = credentials is null ? new AmazonSQSClient(config) : new AmazonSQSClient(credentials, config);
-        return new SqsQueueDriver(client, queueUrl ?? url.Host, ownsClient: true);
+        return new SqsQueueDriver(client, queueUrl ?? url.Host, ownsClient: true) { TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System };
     }
 }

@@ -39,6 +39,9 @@ public sealed class AzureFunctionsOptions
     /// <summary>The request payload limit enforced before sending. Default: 100 MB (104,857,600 bytes), the HTTP trigger's
     /// request length limit.</summary>
     public long MaxPayloadBytes { get; set; } = 104_857_600;
+
+    /// <summary>The clock that decides when a cached Entra ID token is due for renewal. Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider? TimeProvider { get; set; }
 }
 
 /// <summary>
@@ -179,7 +182,7 @@ public sealed partial class AzureFunctionsDriver : IFunctionDriver, Polycloud.Dr
     private async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
     {
         var cached = Volatile.Read(ref _token);
-        if (cached is not null && cached.ExpiresOn > DateTimeOffset.UtcNow.AddMinutes(5))
+        if (cached is not null && cached.ExpiresOn > (_options.TimeProvider ?? TimeProvider.System).GetUtcNow().AddMinutes(5))
         {
             return cached.Token;
         }
@@ -227,6 +230,7 @@ internal sealed class AzureFunctionsDriverFactory : IFunctionDriverFactory
         {
             FunctionKey = key,
             Scope = scope,
+            TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider,
             Credential = azure.CredentialKind is null && azure.ManagedIdentityClientId is null
                 ? services?.GetService(typeof(TokenCredential)) as TokenCredential
                 : azure.GetTokenCredential(services, static () => new DefaultAzureCredential()),

@@ -59,6 +59,10 @@ public sealed partial class AzureQueueDriver : IQueueDriver, Polycloud.Drivers.I
     /// <inheritdoc/>
     public string ProviderName => "azure-queue";
 
+    /// <summary>The clock that stamps lease expiry times; default <see cref="TimeProvider.System"/> (the factory uses
+    /// the <see cref="System.TimeProvider"/> registered in dependency injection, if any).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <inheritdoc/>
     public string QueueName => _client.Name;
 
@@ -101,7 +105,7 @@ public sealed partial class AzureQueueDriver : IQueueDriver, Polycloud.Drivers.I
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan leaseDuration, TimeSpan waitTime, CancellationToken cancellationToken)
     {
         var lease = TimeSpan.FromSeconds(Math.Ceiling(leaseDuration.TotalSeconds));
-        var requestedAt = DateTimeOffset.UtcNow;
+        var requestedAt = TimeProvider.GetUtcNow();
         var response = await _client.ReceiveMessagesAsync(maxMessages, lease, cancellationToken).ConfigureAwait(false);
         var messages = response.Value;
         if (messages is not { Length: > 0 })

@@ -83,6 +83,6 @@ public sealed class AzureQueueDriverFactory : IQueueDriverFactory
             }
         }
 
-        return new AzureQueueDriver(client, base64) { Location = azure.Location };
+        return new AzureQueueDriver(client, base64) { Location = azure.Location, TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System };
     }
 }

@@ -53,7 +53,6 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
     private readonly Uri _acknowledgeUri;
     private readonly Uri _modifyAckDeadlineUri;
     private readonly Uri _subscriptionUri;
-    private readonly TimeProvider _timeProvider;
 
     // Pulls whose receive stopped waiting (wait time over, or cancelled) while the service still held them. A pull is
     // never abandoned on the client side: the service would keep it open and deliver the next messages to it, where
@@ -77,7 +76,7 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
 
     internal PubSubQueueDriver(HttpClient httpClient, string topic, string subscription, Func<CancellationToken, Task<ITokenAccess?>> credential, Uri? endpoint, bool ownsHttpClient, TimeProvider? timeProvider = null)
     {
-        _timeProvider = timeProvider ?? TimeProvider.System;
+        TimeProvider = timeProvider ?? TimeProvider.System;
         _http = httpClient ?? throw CloudException.InvalidArgument(nameof(httpClient), "an HTTP client is required.");
         Topic = ValidateName(topic, "topics", nameof(topic));
         if (string.IsNullOrEmpty(subscription))
@@ -103,6 +102,10 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
         _subscriptionUri = new Uri(root, "v1/" + Subscription);
         QueueName = Subscription[(Subscription.LastIndexOf('/') + 1)..];
     }
+
+    /// <summary>The clock that stamps lease expiry times; default <see cref="TimeProvider.System"/> (the factory uses
+    /// the <see cref="System.TimeProvider"/> registered in dependency injection, if any).</summary>
+    public TimeProvider TimeProvider { get; init; }
 
     /// <inheritdoc/>
     public string ProviderName => "gcp-pubsub";
@@ -178,7 +181,7 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
                 CancellationToken.None));
             try
             {
-                response = await pull.Response.WaitAsync(waitTime, _timeProvider, cancellationToken).ConfigureAwait(false);
+                response = await pull.Response.WaitAsync(waitTime, TimeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -205,7 +208,7 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
         }
 
         // Pull gives the subscription's ack deadline; set the lease the caller asked for.
-        var requestedAt = _timeProvider.GetUtcNow();
+        var requestedAt = TimeProvider.GetUtcNow();
         await PostAsync(_modifyAckDeadlineUri, new ModifyAckDeadlineRequest { AckIds = ackIds, AckDeadlineSeconds = seconds }, PubSubJsonContext.Default.ModifyAckDeadlineRequest, CancellationToken.None).ConfigureAwait(false);
         var leaseEnd = requestedAt.AddSeconds(seconds);
         var result = new ReceivedMessage[received.Count];

@@ -61,7 +61,7 @@ public sealed class PubSubQueueDriverFactory : IQueueDriverFactory
             credential = ct => resolved ??= ResolveAsync(registered, ct);
         }
 
-        return new PubSubQueueDriver(SharedHttp.Value, topic, subscription, credential, google.Endpoint, ownsHttpClient: false);
+        return new PubSubQueueDriver(SharedHttp.Value, topic, subscription, credential, google.Endpoint, ownsHttpClient: false) { TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System };
     }
 
     private static async Task<ITokenAccess?> ResolveAsync(GoogleCredential? registered, CancellationToken cancellationToken)

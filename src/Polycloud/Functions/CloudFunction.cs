@@ -548,6 +548,11 @@ public sealed partial class CloudFunction : IAsyncDisposable, IDisposable
         var delay = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
 #pragma warning restore CA5394
         var asked = (ex.Data[FunctionRetryOptions.RetryAfterDataKey] ?? ex.InnerException?.Data[FunctionRetryOptions.RetryAfterDataKey]) as TimeSpan?;
+        if (asked is null && (ex.Data[FunctionRetryOptions.RetryAtDataKey] ?? ex.InnerException?.Data[FunctionRetryOptions.RetryAtDataKey]) is DateTimeOffset at)
+        {
+            asked = at - _time.GetUtcNow();
+        }
+
         if (asked is { } retryAfter && retryAfter > delay)
         {
             delay = retryAfter < retry.MaxDelay ? retryAfter : retry.MaxDelay;

@@ -74,6 +74,13 @@ public sealed class FunctionRetryOptions
     /// </summary>
     public const string RetryAfterDataKey = "Polycloud.RetryAfter";
 
+    /// <summary>
+    /// The <see cref="Exception.Data"/> key under which a driver stores the moment the provider asked to be retried at
+    /// (<c>Retry-After</c> given as an HTTP date) as a <see cref="DateTimeOffset"/>; the delay is measured on
+    /// <see cref="CloudFunctionOptions.TimeProvider"/>.
+    /// </summary>
+    public const string RetryAtDataKey = "Polycloud.RetryAt";
+
     /// <summary>Attempts in total, the first included; 1 disables retries. Default: 4. Range 1 to 20.</summary>
     public int MaxAttempts { get; set; } = 4;
 

@@ -46,6 +46,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     private readonly MessageQueue? _deadLetterQueue;
     private readonly int _maxDeliveries;
     private readonly bool _ownsDeadLetterQueue;
+    private readonly TimeProvider _time;
 
     /// <summary>Wraps a driver. The queue owns it and disposes it.</summary>
     /// <param name="driver">The driver, for example <c>new SqsQueueDriver(client, queueUrl)</c>.</param>
@@ -56,6 +57,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
         _capabilities = driver.Capabilities;
         _provider = driver.ProviderName;
         _name = driver.QueueName;
+        _time = options?.TimeProvider ?? TimeProvider.System;
         if (options?.DeadLetterQueue is { } dlq)
         {
             if (options.MaxDeliveries < 1)
@@ -83,6 +85,9 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
 
     /// <summary>The queue name.</summary>
     public string Name => _name;
+
+    /// <summary>The clock the queue runs on.</summary>
+    internal TimeProvider Clock => _time;
 
     /// <summary>The provider name, for example <c>memory</c>, <c>sqlite</c>, <c>aws-sqs</c>, <c>azure-queue</c>, <c>gcp-pubsub</c>.</summary>
     public string Provider => _provider;
@@ -316,7 +321,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
                 message.LeaseToken = token;
             }
 
-            message.LeaseExpiresAt = DateTimeOffset.UtcNow + retryAfter;
+            message.LeaseExpiresAt = _time.GetUtcNow() + retryAfter;
             message.TrySettle();
             scope.Complete();
         }
@@ -350,7 +355,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
                 message.LeaseToken = token;
             }
 
-            message.LeaseExpiresAt = DateTimeOffset.UtcNow + lease;
+            message.LeaseExpiresAt = _time.GetUtcNow() + lease;
             scope.Complete();
         }
         catch (Exception ex)
@@ -499,11 +504,11 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     private async Task<IReadOnlyList<ReceivedMessage>> ReceiveCoreAsync(QueueReceiveOptions options, CancellationToken cancellationToken)
     {
         int max = Math.Min(options.MaxMessages, Math.Max(1, _capabilities.MaxReceiveBatch));
-        long start = Stopwatch.GetTimestamp();
+        long start = _time.GetTimestamp();
         var interval = FirstPollInterval;
         while (true)
         {
-            var remaining = options.WaitTime - Stopwatch.GetElapsedTime(start);
+            var remaining = options.WaitTime - _time.GetElapsedTime(start);
             if (remaining < TimeSpan.Zero)
             {
                 remaining = TimeSpan.Zero;
@@ -522,7 +527,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
                 return received;
             }
 
-            remaining = options.WaitTime - Stopwatch.GetElapsedTime(start);
+            remaining = options.WaitTime - _time.GetElapsedTime(start);
             if (remaining <= TimeSpan.Zero)
             {
                 return [];
@@ -536,7 +541,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
 
             if (_capabilities.MaxNativeWait == TimeSpan.Zero || nativeWait < TimeSpan.FromSeconds(1))
             {
-                await Task.Delay(interval < remaining ? interval : remaining, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(interval < remaining ? interval : remaining, _time, cancellationToken).ConfigureAwait(false);
                 interval = interval * 2 < MaxPollInterval ? interval * 2 : MaxPollInterval;
             }
         }

@@ -10,6 +10,7 @@ public sealed class QueueLeaseRenewal : IAsyncDisposable
     private readonly MessageQueue _queue;
     private readonly ReceivedMessage _message;
     private readonly TimeSpan _lease;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lost = new();
     private readonly Task _loop;
@@ -20,6 +21,7 @@ public sealed class QueueLeaseRenewal : IAsyncDisposable
         _queue = queue;
         _message = message;
         _lease = lease;
+        _time = queue.Clock;
         _loop = Task.Run(() => RunAsync(maxTotal));
     }
 
@@ -57,21 +59,21 @@ public sealed class QueueLeaseRenewal : IAsyncDisposable
 
     private async Task RunAsync(TimeSpan maxTotal)
     {
-        var deadline = DateTimeOffset.UtcNow + maxTotal;
+        var deadline = _time.GetUtcNow() + maxTotal;
         var token = _stop.Token;
         try
         {
             while (!token.IsCancellationRequested)
             {
                 // Renew at half the lease, measured from when the current lease ends, so that a slow call still lands in time.
-                var untilExpiry = _message.LeaseExpiresAt - DateTimeOffset.UtcNow;
+                var untilExpiry = _message.LeaseExpiresAt - _time.GetUtcNow();
                 var wait = untilExpiry - (_lease / 2);
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, token).ConfigureAwait(false);
+                    await Task.Delay(wait, _time, token).ConfigureAwait(false);
                 }
 
-                if (DateTimeOffset.UtcNow >= deadline)
+                if (_time.GetUtcNow() >= deadline)
                 {
                     Error = new CloudException(CloudErrorCode.Timeout, $"{_queue.Provider}: the lease of message '{_message.MessageId}' in '{_queue.Name}' was renewed for the maximum time and is no longer renewed.", _queue.Provider);
                     await _lost.CancelAsync().ConfigureAwait(false);
@@ -84,10 +86,10 @@ public sealed class QueueLeaseRenewal : IAsyncDisposable
                     await _queue.RenewLeaseAsync(_message, _lease, CancellationToken.None).ConfigureAwait(false);
                     RenewalCount++;
                 }
-                catch (CloudException ex) when (ex.IsTransient && _message.LeaseExpiresAt > DateTimeOffset.UtcNow)
+                catch (CloudException ex) when (ex.IsTransient && _message.LeaseExpiresAt > _time.GetUtcNow())
                 {
                     Error = ex;
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(50, _lease.TotalMilliseconds / 10)), token).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(50, _lease.TotalMilliseconds / 10)), _time, token).ConfigureAwait(false);
                 }
                 catch (CloudException ex)
                 {

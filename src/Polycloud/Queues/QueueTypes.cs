@@ -275,4 +275,11 @@ public sealed class MessageQueueOptions
 
     /// <summary><see langword="true"/> (default) when disposing this queue also disposes the dead-letter queue.</summary>
     public bool OwnsDeadLetterQueue { get; set; } = true;
+
+    /// <summary>
+    /// The clock that times receive waits, lease expiry and lease renewal, or <see langword="null"/> for
+    /// <see cref="TimeProvider.System"/>. Queues opened by URL use the <see cref="TimeProvider"/> registered in
+    /// dependency injection, if any; tests pass a fake one.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
 }

@@ -62,6 +62,26 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EntraToken_IsRenewed_FiveMinutesBeforeItExpires_OnTheDriversClock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2040, 2, 29, 23, 0, 0, TimeSpan.Zero));
+        var credential = new StaticCredential(clock);
+        var driver = new AzureFunctionsDriver(
+            new Uri(_host.BaseUrl + "/anon"),
+            "anon",
+            new AzureFunctionsOptions { Authentication = AzureFunctionsAuthentication.EntraId, Scope = "api://my-app/.default", Credential = credential, TimeProvider = clock });
+        await using var fn = new CloudFunction(driver);
+        await fn.InvokeAsync(BinaryData.FromString("{}"), cancellationToken: Ct);
+        clock.Advance(TimeSpan.FromMinutes(55) - TimeSpan.FromSeconds(1));
+        await fn.InvokeAsync(BinaryData.FromString("{}"), cancellationToken: Ct);
+        Assert.Equal(1, credential.Calls);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await fn.InvokeAsync(BinaryData.FromString("{}"), cancellationToken: Ct);
+        Assert.Equal(2, credential.Calls);
+        Assert.Equal(["Bearer token-1", "Bearer token-1", "Bearer token-2"], _host.Requests.Select(r => r.Authorization));
+    }
+
+    [Fact]
     public async Task UnhandledException_Is500WithEmptyBody_AndAFunctionError()
     {
         await using var fn = Open("crash", ("key", FunctionsHostStub.Key));
@@ -192,7 +212,7 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
             => _timers.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
     }
 
-    private sealed class StaticCredential : TokenCredential
+    private sealed class StaticCredential(TimeProvider? clock = null) : TokenCredential
     {
         private int _calls;
 
@@ -203,7 +223,7 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
         {
             LastScopes = requestContext.Scopes;
-            return new AccessToken("token-" + Interlocked.Increment(ref _calls), DateTimeOffset.UtcNow.AddHours(1));
+            return new AccessToken("token-" + Interlocked.Increment(ref _calls), (clock ?? TimeProvider.System).GetUtcNow().AddHours(1));
         }
 
         public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)

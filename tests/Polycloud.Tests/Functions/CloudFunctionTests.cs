@@ -68,11 +68,17 @@ public sealed class CloudFunctionTests
     public async Task CancellationDuringBackoff_IsOperationCanceled()
     {
         var driver = new ScriptedDriver { ThrottlesBeforeSuccess = 100 };
-        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(30) } };
+        var clock = new Polycloud.Tests.Time.RecordingClock();
+        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(30) }, TimeProvider = clock };
         await using var fn = new CloudFunction(driver, options);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        driver.OnCall = _ => cts.CancelAfter(50);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fn.InvokeAsync(BinaryData.FromString("{}"), cancellationToken: cts.Token));
+        var call = fn.InvokeAsync(BinaryData.FromString("{}"), new FunctionInvokeOptions { Timeout = TimeSpan.FromMinutes(5) }, cts.Token);
+
+        // The clock never moves: the first timer is the call's timeout, the second the backoff, which only the cancellation ends.
+        await clock.NextTimerAsync(Ct);
+        await clock.NextTimerAsync(Ct);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(1, driver.Calls);
     }
 

@@ -26,6 +26,10 @@ public sealed partial class MemoryBlobDriver : IBlobDriver, Polycloud.Drivers.IR
         BucketName = name;
     }
 
+    /// <summary>The clock that stamps <c>LastModified</c>; default <see cref="TimeProvider.System"/> (opened by URL:
+    /// the <see cref="System.TimeProvider"/> registered in dependency injection, if any).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <inheritdoc/>
     public string ProviderName => "memory";
 
@@ -99,7 +103,7 @@ public sealed partial class MemoryBlobDriver : IBlobDriver, Polycloud.Drivers.IR
         {
             var source = Get(sourceKey);
             CheckCondition(destinationKey, options.Condition);
-            var copy = source with { ETag = NextETag(), LastModified = DateTimeOffset.UtcNow, Metadata = new Dictionary<string, string>(source.Metadata) };
+            var copy = source with { ETag = NextETag(), LastModified = TimeProvider.GetUtcNow(), Metadata = new Dictionary<string, string>(source.Metadata) };
             _blobs[destinationKey] = copy;
             return Task.FromResult(new BlobWriteResult(copy.ETag, copy.LastModified));
         }
@@ -153,7 +157,7 @@ public sealed partial class MemoryBlobDriver : IBlobDriver, Polycloud.Drivers.IR
             var entry = new Entry(
                 data,
                 NextETag(),
-                DateTimeOffset.UtcNow,
+                TimeProvider.GetUtcNow(),
                 options.ContentType ?? "application/octet-stream",
                 options.CacheControl,
                 options.ContentDisposition,
@@ -232,6 +236,6 @@ public sealed class MemoryBlobDriverFactory : IBlobDriverFactory
     {
         ArgumentNullException.ThrowIfNull(url);
         url.ThrowIfUnknownSettings("memory");
-        return new MemoryBlobDriver(url.Host.Length == 0 ? "memory" : url.Host);
+        return new MemoryBlobDriver(url.Host.Length == 0 ? "memory" : url.Host) { TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System };
     }
 }

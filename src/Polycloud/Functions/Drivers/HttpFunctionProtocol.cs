@@ -77,10 +77,14 @@ public static class HttpFunctionProtocol
             var platform = new HttpRequestException($"The function endpoint answered {status} {response.ReasonPhrase}: {text}", null, response.StatusCode);
             if (response.Headers.RetryAfter is { } retryAfter)
             {
-                var delay = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-                if (delay > TimeSpan.Zero)
+                if (retryAfter.Delta is { } delay && delay > TimeSpan.Zero)
                 {
-                    platform.Data[FunctionRetryOptions.RetryAfterDataKey] = delay.Value;
+                    platform.Data[FunctionRetryOptions.RetryAfterDataKey] = delay;
+                }
+                else if (retryAfter.Date is { } date)
+                {
+                    // Turned into a delay by the caller, on its clock.
+                    platform.Data[FunctionRetryOptions.RetryAtDataKey] = date;
                 }
             }
 

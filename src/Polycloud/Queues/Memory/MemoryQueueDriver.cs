@@ -28,20 +28,31 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
 
     private static readonly ConcurrentDictionary<string, Store> Shared = new(StringComparer.Ordinal);
     private readonly bool _create;
+    private readonly TimeProvider _time;
     private Store? _store;
 
     /// <summary>Creates a private, empty in-memory queue.</summary>
     /// <param name="name">The queue name.</param>
     public MemoryQueueDriver(string name = "memory")
+        : this(name, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a private, empty in-memory queue on the given clock.</summary>
+    /// <param name="name">The queue name.</param>
+    /// <param name="timeProvider">The clock that times leases and delays (tests pass a fake one).</param>
+    public MemoryQueueDriver(string name, TimeProvider timeProvider)
     {
         QueueName = name;
+        _time = timeProvider ?? TimeProvider.System;
         _store = new Store();
     }
 
-    private MemoryQueueDriver(string name, bool create)
+    private MemoryQueueDriver(string name, bool create, TimeProvider? timeProvider)
     {
         QueueName = name;
         _create = create;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc/>
@@ -69,11 +80,12 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
     /// <summary>Opens the process-wide queue with this name (what <c>mem://name</c> opens).</summary>
     /// <param name="name">The name.</param>
     /// <param name="create">Create it when it does not exist yet; otherwise operations fail with NotFound until it does.</param>
+    /// <param name="timeProvider">The clock that times leases and delays; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <returns>The driver.</returns>
-    public static MemoryQueueDriver OpenShared(string name, bool create = true)
+    public static MemoryQueueDriver OpenShared(string name, bool create = true, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var driver = new MemoryQueueDriver(name, create);
+        var driver = new MemoryQueueDriver(name, create, timeProvider);
         if (create)
         {
             driver._store = Shared.GetOrAdd(name, static _ => new Store());
@@ -93,7 +105,7 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
         cancellationToken.ThrowIfCancellationRequested();
         var store = GetStore();
         var ids = new string[messages.Count];
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         lock (store.Gate)
         {
             for (int i = 0; i < messages.Count; i++)
@@ -118,7 +130,7 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
     {
         cancellationToken.ThrowIfCancellationRequested();
         var store = GetStore();
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         List<ReceivedMessage>? result = null;
         lock (store.Gate)
         {
@@ -181,7 +193,7 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
                 throw StaleLease(message, "change the lease of");
             }
 
-            e.VisibleAt = DateTimeOffset.UtcNow + visibleAfter;
+            e.VisibleAt = _time.GetUtcNow() + visibleAfter;
             if (visibleAfter == TimeSpan.Zero)
             {
                 e.Token = null;
@@ -280,6 +292,6 @@ public sealed class MemoryQueueDriverFactory : IQueueDriverFactory
             throw CloudException.InvalidArgument("url", $"'{url}' has no queue name; write 'mem://name'.");
         }
 
-        return MemoryQueueDriver.OpenShared(url.Host, create);
+        return MemoryQueueDriver.OpenShared(url.Host, create, services?.GetService(typeof(TimeProvider)) as TimeProvider);
     }
 }

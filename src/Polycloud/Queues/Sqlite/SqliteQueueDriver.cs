@@ -47,6 +47,7 @@ public sealed partial class SqliteQueueDriver : IQueueDriver, Polycloud.Drivers.
 
     private readonly string _connectionString;
     private readonly bool _create;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private volatile bool _initialized;
 
@@ -55,7 +56,18 @@ public sealed partial class SqliteQueueDriver : IQueueDriver, Polycloud.Drivers.
     /// <param name="queueName">The queue name inside the file.</param>
     /// <param name="create">Create the file and the queue when missing (default); otherwise a missing queue is NotFound.</param>
     public SqliteQueueDriver(string databasePath, string queueName = "default", bool create = true)
+        : this(databasePath, queueName, create, TimeProvider.System)
     {
+    }
+
+    /// <summary>Opens a queue in a SQLite database file on the given clock. No file is touched until the first operation.</summary>
+    /// <param name="databasePath">The database file; created (with its directory) when <paramref name="create"/> is set.</param>
+    /// <param name="queueName">The queue name inside the file.</param>
+    /// <param name="create">Create the file and the queue when missing; otherwise a missing queue is NotFound.</param>
+    /// <param name="timeProvider">The clock that times leases and delays (tests pass a fake one).</param>
+    public SqliteQueueDriver(string databasePath, string queueName, bool create, TimeProvider timeProvider)
+    {
+        _time = timeProvider ?? TimeProvider.System;
         if (string.IsNullOrEmpty(databasePath))
         {
             throw CloudException.InvalidArgument(nameof(databasePath), "a database file path is required.");
@@ -105,7 +117,7 @@ public sealed partial class SqliteQueueDriver : IQueueDriver, Polycloud.Drivers.
         var pGroup = cmd.Parameters.Add("$group", SqliteType.Text);
         var pNow = cmd.Parameters.Add("$now", SqliteType.Integer);
         var pVisible = cmd.Parameters.Add("$visible", SqliteType.Integer);
-        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         pQueue.Value = QueueName;
         pNow.Value = now;
         var ids = new string[messages.Count];
@@ -136,7 +148,7 @@ public sealed partial class SqliteQueueDriver : IQueueDriver, Polycloud.Drivers.
             WHERE seq IN (SELECT seq FROM polycloud_messages WHERE queue = $q AND visible_at <= $now ORDER BY seq LIMIT $n)
             RETURNING seq, id, body, attributes, group_id, enqueued_at, delivery_count, lease_token
             """;
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         long until = (now + leaseDuration).ToUnixTimeMilliseconds();
         cmd.Parameters.AddWithValue("$until", until);
         cmd.Parameters.AddWithValue("$q", QueueName);
@@ -204,7 +216,7 @@ public sealed partial class SqliteQueueDriver : IQueueDriver, Polycloud.Drivers.
         cmd.CommandText = visibleAfter == TimeSpan.Zero
             ? "UPDATE polycloud_messages SET visible_at = $v, lease_token = NULL WHERE queue = $q AND id = $id AND lease_token = $t"
             : "UPDATE polycloud_messages SET visible_at = $v WHERE queue = $q AND id = $id AND lease_token = $t";
-        cmd.Parameters.AddWithValue("$v", (DateTimeOffset.UtcNow + visibleAfter).ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$v", (_time.GetUtcNow() + visibleAfter).ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$q", QueueName);
         cmd.Parameters.AddWithValue("$id", message.MessageId);
         cmd.Parameters.AddWithValue("$t", message.LeaseToken);
@@ -318,7 +330,7 @@ public sealed partial class SqliteQueueDriver : IQueueDriver, Polycloud.Drivers.
             cmd.CommandText = Schema;
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             cmd.Parameters.AddWithValue("$q", QueueName);
-            cmd.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
             if (_create)
             {
                 cmd.CommandText = "INSERT OR IGNORE INTO polycloud_queues (name, created_at) VALUES ($q, $now)";
@@ -387,6 +399,6 @@ public sealed class SqliteQueueDriverFactory : IQueueDriverFactory
             throw CloudException.InvalidArgument("url", $"'{url}' has no database file path; write 'sqlite:///absolute/path/queues.db?queue=orders'.");
         }
 
-        return new SqliteQueueDriver(url.Path, queue, create);
+        return new SqliteQueueDriver(url.Path, queue, create, services?.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System);
     }
 }
