@@ -55,6 +55,49 @@ public sealed class AzureFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Azure_calls_whose_every_attempt_stalls_fail_with_Timeout_not_Unknown()
+    {
+        var queueEmulator = new Uri(AzureQueueConformanceTests.QueueEndpoint);
+        await using var blobProxy = new FaultInjectingProxy(Azurite.Endpoint, ErrorDialect.AzureXml);
+        await using var queueProxy = new FaultInjectingProxy(queueEmulator, ErrorDialect.AzureXml);
+        var container = await Azurite.CreateContainerAsync("stall");
+        var queueClient = new QueueServiceClient(AzureQueueConformanceTests.ConnectionString).GetQueueClient("pc-stall-" + Guid.NewGuid().ToString("N")[..12]);
+        await queueClient.CreateAsync(cancellationToken: Ct);
+        try
+        {
+            // One retry, each attempt cut off by a one-second network timeout: two stalls exhaust the call.
+            var blobOptions = new BlobClientOptions();
+            var queueOptions = new QueueClientOptions();
+            foreach (var retry in new[] { blobOptions.Retry, queueOptions.Retry })
+            {
+                retry.NetworkTimeout = TimeSpan.FromSeconds(1);
+                retry.Delay = TimeSpan.FromMilliseconds(10);
+                retry.MaxRetries = 1;
+            }
+
+            await using var bucket = new BlobBucket(new AzureBlobDriver(new BlobContainerClient(ThroughProxy(blobProxy, Azurite.Endpoint, container.Name), Azurite.Credential, blobOptions)));
+            await using var queue = new MessageQueue(new AzureQueueDriver(new QueueClient(ThroughProxy(queueProxy, queueEmulator, queueClient.Name), Azurite.Credential, queueOptions)));
+
+            blobProxy.Enqueue(FaultKind.Stall, FaultKind.Stall);
+            var list = await Assert.ThrowsAsync<CloudException>(() => bucket.ListPageAsync(cancellationToken: Ct));
+            Assert.Equal(CloudErrorCode.Timeout, list.ErrorCode);
+            Assert.True(list.IsTransient);
+
+            queueProxy.Enqueue(FaultKind.Stall, FaultKind.Stall);
+            var send = await Assert.ThrowsAsync<CloudException>(() => queue.SendAsync("x", Ct));
+            Assert.Equal(CloudErrorCode.Timeout, send.ErrorCode);
+            Assert.True(send.IsTransient);
+            Assert.Equal(2, blobProxy.Faults[FaultKind.Stall]);
+            Assert.Equal(2, queueProxy.Faults[FaultKind.Stall]);
+        }
+        finally
+        {
+            await Azurite.DeleteQuietlyAsync(container);
+            await queueClient.DeleteIfExistsAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Azure_queue_operations_through_faults_lose_no_message()
     {
         var emulator = new Uri(AzureQueueConformanceTests.QueueEndpoint);
