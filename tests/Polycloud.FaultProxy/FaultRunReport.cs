@@ -27,6 +27,12 @@ public sealed class FaultRunReport
     /// <summary>Notes that are not violations (an upload that failed after the service stored it, a duplicate delivery).</summary>
     public SortedDictionary<string, int> Notes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>An emulator's known wrong answer: the reason to count a failure as a note rather than a violation.</summary>
+    public Func<CloudException, string?>? KnownGap { get; init; }
+
+    /// <summary>The last failure seen.</summary>
+    public CloudException? LastFailure { get; set; }
+
     /// <summary>Requests the proxy received.</summary>
     public long Requests { get; set; }
 

@@ -21,7 +21,8 @@ public static class QueueFaultSuite
     /// <param name="lease">The lease each receive asks for: a message whose receive answer was lost comes back after it.</param>
     /// <param name="drainFor">How long the drain may wait for leased messages to come back.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
-    public static async Task<FaultRunReport> RunAsync(string name, MessageQueue viaProxy, MessageQueue direct, FaultInjectingProxy proxy, FaultProfile profile, int operations, TimeSpan lease, TimeSpan drainFor, CancellationToken cancellationToken)
+    /// <param name="longPolls">Whether receives may wait for messages (up to a second), or all return at once.</param>
+    public static async Task<FaultRunReport> RunAsync(string name, MessageQueue viaProxy, MessageQueue direct, FaultInjectingProxy proxy, FaultProfile profile, int operations, TimeSpan lease, TimeSpan drainFor, CancellationToken cancellationToken, bool longPolls = true)
     {
         ArgumentNullException.ThrowIfNull(viaProxy);
         ArgumentNullException.ThrowIfNull(direct);
@@ -55,7 +56,7 @@ public static class QueueFaultSuite
                 }
                 else
                 {
-                    var options = new QueueReceiveOptions { MaxMessages = random.Next(1, 6), LeaseDuration = lease, WaitTime = TimeSpan.FromSeconds(random.Next(2)) };
+                    var options = new QueueReceiveOptions { MaxMessages = random.Next(1, 6), LeaseDuration = lease, WaitTime = TimeSpan.FromSeconds(longPolls ? random.Next(2) : 0 * random.Next(2)) };
                     var received = new List<ReceivedMessage>();
                     await BlobFaultSuite.Step(report, "receive", () => viaProxy.ReceiveAsync(options, cancellationToken), got =>
                     {
