@@ -36,8 +36,12 @@ internal static class AzureStorageErrors
                 // Also CredentialUnavailableException, which derives from it.
                 return CloudErrorCode.Unauthenticated;
             case AggregateException aggregate when aggregate.InnerExceptions.Count > 0:
-                // The SDK's retry policy reports the failure of each attempt; the last one decides.
-                return Classify(aggregate.InnerExceptions[^1], serviceCodes);
+                // The SDK's retry policy reports the failure of each attempt; the last one decides. An attempt cancelled
+                // inside the retries ran out of the client's network timeout (the caller's own cancellation ends the
+                // retries with an OperationCanceledException, never with this aggregate): Timeout.
+                return aggregate.InnerExceptions[^1] is OperationCanceledException
+                    ? CloudErrorCode.Timeout
+                    : Classify(aggregate.InnerExceptions[^1], serviceCodes);
             default:
                 return CloudErrors.TryClassifyTransport(exception, out var transport) ? transport : CloudErrorCode.Unknown;
         }

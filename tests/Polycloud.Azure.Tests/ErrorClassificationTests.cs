@@ -43,6 +43,7 @@ public sealed class AzureBlobErrorClassificationTests : ErrorClassificationConfo
         ("AuthenticationFailedException", new AuthenticationFailedException("no token"), CloudErrorCode.Unauthenticated),
         ("CredentialUnavailableException", new CredentialUnavailableException("no credential"), CloudErrorCode.Unauthenticated),
         ("AggregateException of the SDK's retries (last: ServerBusy)", new AggregateException(new RequestFailedException(500, "x", "InternalError", null), new RequestFailedException(503, "busy", "ServerBusy", null)), CloudErrorCode.Throttled),
+        ("AggregateException of the SDK's retries (last: the network timeout)", new AggregateException(new HttpIOException(HttpRequestError.ResponseEnded), new TaskCanceledException("exceeded the configured timeout", new TaskCanceledException())), CloudErrorCode.Timeout),
     ];
 
     protected override IEnumerable<(string Name, Exception Exception)> TransportFailures =>
@@ -83,6 +84,7 @@ public sealed class AzureQueueErrorClassificationTests : ErrorClassificationConf
     [
         ("AuthenticationFailedException", new AuthenticationFailedException("no token"), CloudErrorCode.Unauthenticated),
         ("CredentialUnavailableException", new CredentialUnavailableException("no credential"), CloudErrorCode.Unauthenticated),
+        ("AggregateException of the SDK's retries (last: the network timeout)", new AggregateException(new RequestFailedException(503, "busy", "ServerBusy", null), new TaskCanceledException("exceeded the configured timeout")), CloudErrorCode.Timeout),
     ];
 
     protected override IEnumerable<(string Name, Exception Exception)> TransportFailures =>

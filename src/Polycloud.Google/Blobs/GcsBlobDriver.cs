@@ -427,12 +427,41 @@ public sealed partial class GcsBlobDriver : IBlobDriver, Polycloud.Drivers.IReso
         };
         try
         {
+            long? sent = content.CanSeek ? content.Length - content.Position : null;
             var result = await _client.UploadObjectAsync(obj, content, uploadOptions, cancellationToken).ConfigureAwait(false);
+            if (sent is { } expected && result.Size is { } stored && (long)stored != expected)
+            {
+                // A resumable upload interrupted and resumed can end with the service holding less than was sent (the
+                // client's status query is answered as if the upload were complete). Never report that as a success:
+                // remove the short object (only that generation) and fail with a code a retry can fix.
+                await DeleteShortObjectAsync(key, result.Generation).ConfigureAwait(false);
+                throw new CloudException(
+                    CloudErrorCode.Unavailable,
+                    $"{Provider}: the upload of '{key}' to '{BucketName}' ended with {stored} of {expected} bytes stored; the short object was removed.",
+                    Provider);
+            }
+
             return new BlobWriteResult(FormatGeneration(result.Generation), GcsTimestamp.Updated(result));
         }
         catch (GoogleApiException ex) when (options.Condition.Kind == BlobConditionKind.IfNotExists && ex.HttpStatusCode == HttpStatusCode.PreconditionFailed)
         {
             throw AlreadyExists(key, ex);
+        }
+    }
+
+    private async Task DeleteShortObjectAsync(string key, long? generation)
+    {
+        try
+        {
+            await _client.DeleteObjectAsync(BucketName, key, new DeleteObjectOptions { IfGenerationMatch = generation }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (GoogleApiException)
+        {
+            // Already replaced or gone: nothing short is left under this generation.
+        }
+        catch (HttpRequestException)
+        {
+            // The failure reported next says the upload did not succeed; the short object stays for the caller's retry to replace.
         }
     }
 

@@ -135,6 +135,17 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
             else
             {
                 download = await _driver.OpenReadAsync(key, range, cancellationToken).ConfigureAwait(false);
+                if (download.ContentLength > 0)
+                {
+                    var raw = download;
+                    download = new BlobDownload(
+                        new CheckedDownloadStream(raw.Content, raw.ContentLength, ex => Map(ex, "read", key, cancellationToken), $"read of '{key}' in '{_name}'", _provider),
+                        raw.ContentLength,
+                        raw.Size,
+                        raw.ETag,
+                        raw.ContentType,
+                        raw.LastModified);
+                }
             }
 
             scope.Complete(bytesReceived: download.ContentLength);
