@@ -36,6 +36,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
 
     private const int MaxReceiveMessages = 1000;
     private const int MaxAttributeNameLength = 256;
+    private int _disposed;
     private static readonly TimeSpan MinLease = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(25);
@@ -474,6 +475,11 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _driver.DisposeAsync().ConfigureAwait(false);
         if (_ownsDeadLetterQueue && _deadLetterQueue is not null)
         {
