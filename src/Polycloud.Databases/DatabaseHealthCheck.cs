@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Polycloud.DependencyInjection;
 
 namespace Polycloud.Databases;
 
@@ -15,29 +16,13 @@ public sealed class DatabaseHealthCheck : IHealthCheck
     }
 
     /// <inheritdoc/>
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        CloudDatabase database;
-        try
-        {
-            database = _database();
-        }
-        catch (CloudException e)
-        {
-            return new HealthCheckResult(context?.Registration.FailureStatus ?? HealthStatus.Unhealthy, e.Message, e);
-        }
-
-        try
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        => HealthResults.RunAsync(context, _database, static d => (DatabaseHealthCheckSource.ProviderOf(d), d.Name), "database", async (database, data) =>
         {
             await using var connection = await database.OpenConnectionAsync(false, cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1";
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy(database.Description);
-        }
-        catch (CloudException e)
-        {
-            return new HealthCheckResult(context?.Registration.FailureStatus ?? HealthStatus.Unhealthy, $"{database.Name}: {e.ErrorCode}", e, new Dictionary<string, object> { ["errorCode"] = e.ErrorCode.ToString() });
-        }
-    }
+            return HealthCheckResult.Healthy(database.Description, data);
+        });
 }
