@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
@@ -140,6 +141,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     /// a <see cref="JsonTypeInfo{T}"/> from a source-generated <c>JsonSerializerContext</c>.</remarks>
     [RequiresUnreferencedCode(QueueMessage.JsonReflectionMessage)]
     [RequiresDynamicCode(QueueMessage.JsonReflectionMessage)]
+    [OverloadResolutionPriority(1)]
     public Task<string> SendJsonAsync<T>(T value, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
         => SendAsync(QueueMessage.FromJson(value, options), cancellationToken);
 

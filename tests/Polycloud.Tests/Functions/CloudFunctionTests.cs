@@ -68,7 +68,7 @@ public sealed class CloudFunctionTests
     public async Task CancellationDuringBackoff_IsOperationCanceled()
     {
         var driver = new ScriptedDriver { ThrottlesBeforeSuccess = 100 };
-        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(30) } };
+        var options = new CloudFunctionOptions { Retry = new() { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(30) } };
         await using var fn = new CloudFunction(driver, options);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         driver.OnCall = _ => cts.CancelAfter(50);
@@ -199,7 +199,7 @@ public sealed class CloudFunctionTests
     }
 
     private static CloudFunctionOptions FastRetry(int attempts)
-        => new() { Retry = { MaxAttempts = attempts, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } };
+        => new() { Retry = new() { MaxAttempts = attempts, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } };
 
     private sealed class ScriptedDriver : IFunctionDriver
     {
