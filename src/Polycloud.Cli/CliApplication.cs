@@ -17,7 +17,9 @@ internal static class CliApplication
     {
         var root = new RootCommand("Polycloud: portable cloud APIs for .NET. Reports cloud lock-in in your code and where your resources live.");
         root.Add(LockInCommand.Create(output ?? Console.Out));
-        root.Add(InventoryCommand.Create(output ?? Console.Out, interactive ?? (output is null && !Console.IsOutputRedirected), currentDirectory ?? Directory.GetCurrentDirectory()));
+        bool isTerminal = interactive ?? (output is null && !Console.IsOutputRedirected);
+        root.Add(InventoryCommand.Create(output ?? Console.Out, isTerminal, currentDirectory ?? Directory.GetCurrentDirectory()));
+        root.Add(ConfigCommand.Create(output ?? Console.Out, isTerminal, currentDirectory ?? Directory.GetCurrentDirectory()));
         return root;
     }
 

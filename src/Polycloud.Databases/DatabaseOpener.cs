@@ -136,13 +136,12 @@ internal static class DatabaseOpener
         string? applicationName = url.Get("applicationName");
         url.ThrowIfUnknownSettings(scheme);
 
+        var connection = new ConnectionSettings(sslMode, verifiedTls, rootCert, connectTimeout, commandTimeout, maxPool, minPool, applicationName);
         string description = $"{scheme}://{host}:{port}/{database} user={user} auth={mode}" + (reader is null ? string.Empty : $" reader={reader.Value.Host}:{reader.Value.Port}");
         DbDataSource Build(string h, int p)
         {
             var endpoint = new DatabaseEndpoint(h, p, database, user);
-            return engine == DatabaseEngine.PostgreSql
-                ? BuildNpgsql(endpoint, passwords, sslMode, verifiedTls, rootCert, connectTimeout, commandTimeout, maxPool, minPool, applicationName, loggerFactory)
-                : BuildMySql(endpoint, passwords, sslMode, verifiedTls, rootCert, connectTimeout, commandTimeout, maxPool, minPool, applicationName, loggerFactory);
+            return BuildDataSource(engine, endpoint, passwords, connection, loggerFactory);
         }
 
         var primary = Build(host, port);
@@ -150,122 +149,72 @@ internal static class DatabaseOpener
         return new CloudDatabase(name ?? database, engine, mode, primary, readerSource, description);
     }
 
-    private static NpgsqlDataSource BuildNpgsql(DatabaseEndpoint endpoint, IDatabasePasswordSource? passwords, string? sslMode, bool verifiedTls, string? rootCert, long? connectTimeout, long? commandTimeout, long? maxPool, long? minPool, string? applicationName, ILoggerFactory? loggerFactory)
+    private static DbDataSource BuildDataSource(DatabaseEngine engine, DatabaseEndpoint endpoint, IDatabasePasswordSource? passwords, ConnectionSettings settings, ILoggerFactory? loggerFactory)
     {
-        var csb = new NpgsqlConnectionStringBuilder
-        {
-            Host = endpoint.Host,
-            Port = endpoint.Port,
-            Database = endpoint.Database,
-            Username = endpoint.User,
-            SslMode = sslMode is null ? (verifiedTls ? SslMode.VerifyFull : SslMode.Prefer) : ParseEnum<SslMode>(sslMode, "sslmode"),
-        };
-        if (rootCert is not null)
-        {
-            csb.RootCertificate = rootCert;
-        }
-
-        if (connectTimeout is { } ct)
-        {
-            csb.Timeout = (int)ct;
-        }
-
-        if (commandTimeout is { } cmd)
-        {
-            csb.CommandTimeout = (int)cmd;
-        }
-
-        if (maxPool is { } max)
-        {
-            csb.MaxPoolSize = (int)max;
-        }
-
-        if (minPool is { } min)
-        {
-            csb.MinPoolSize = (int)min;
-        }
-
-        if (applicationName is not null)
-        {
-            csb.ApplicationName = applicationName;
-        }
-
-        var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString);
-        if (loggerFactory is not null)
-        {
-            builder.UseLoggerFactory(loggerFactory);
-        }
-
-        if (passwords is { RefreshInterval: { } refresh })
-        {
-            builder.UsePeriodicPasswordProvider((_, token) => passwords.GetPasswordAsync(endpoint, token), refresh, TimeSpan.FromSeconds(5));
-        }
-        else if (passwords is not null)
-        {
-            builder.UsePasswordProvider(_ => passwords.GetPasswordAsync(endpoint, CancellationToken.None).AsTask().GetAwaiter().GetResult(), (_, token) => passwords.GetPasswordAsync(endpoint, token));
-        }
-
-        return builder.Build();
-    }
-
-    private static MySqlDataSource BuildMySql(DatabaseEndpoint endpoint, IDatabasePasswordSource? passwords, string? sslMode, bool verifiedTls, string? rootCert, long? connectTimeout, long? commandTimeout, long? maxPool, long? minPool, string? applicationName, ILoggerFactory? loggerFactory)
-    {
-        var csb = new MySqlConnectionStringBuilder
-        {
-            Server = endpoint.Host,
-            Port = (uint)endpoint.Port,
-            Database = endpoint.Database,
-            UserID = endpoint.User,
-            SslMode = sslMode is null ? (verifiedTls ? MySqlSslMode.VerifyFull : MySqlSslMode.Preferred) : ParseEnum<MySqlSslMode>(sslMode, "sslmode"),
-        };
-        if (rootCert is not null)
-        {
-            csb.SslCa = rootCert;
-        }
-
-        if (connectTimeout is { } ct)
-        {
-            csb.ConnectionTimeout = (uint)ct;
-        }
-
-        if (commandTimeout is { } cmd)
-        {
-            csb.DefaultCommandTimeout = (uint)cmd;
-        }
-
-        if (maxPool is { } max)
-        {
-            csb.MaximumPoolSize = (uint)max;
-        }
-
-        if (minPool is { } min)
-        {
-            csb.MinimumPoolSize = (uint)min;
-        }
-
-        if (applicationName is not null)
-        {
-            csb.ApplicationName = applicationName;
-        }
-
-        if (passwords is { RefreshInterval: null })
+        bool postgres = engine == DatabaseEngine.PostgreSql;
+        var keywords = postgres ? ConnectionKeywords.Npgsql : ConnectionKeywords.MySql;
+        DbConnectionStringBuilder csb = postgres ? new NpgsqlConnectionStringBuilder() : new MySqlConnectionStringBuilder();
+        csb[keywords.Host] = endpoint.Host;
+        csb["Port"] = endpoint.Port;
+        csb["Database"] = endpoint.Database;
+        csb[keywords.User] = endpoint.User;
+        csb["SSL Mode"] = settings.SslMode is not { } sslMode
+            ? (settings.VerifiedTls ? "VerifyFull" : keywords.PreferTls)
+            : postgres ? ParseEnum<SslMode>(sslMode, "sslmode").ToString() : ParseEnum<MySqlSslMode>(sslMode, "sslmode").ToString();
+        SetIfGiven(csb, keywords.RootCertificate, settings.RootCert);
+        SetIfGiven(csb, keywords.ConnectTimeout, settings.ConnectTimeout);
+        SetIfGiven(csb, keywords.CommandTimeout, settings.CommandTimeout);
+        SetIfGiven(csb, "Maximum Pool Size", settings.MaxPool);
+        SetIfGiven(csb, "Minimum Pool Size", settings.MinPool);
+        SetIfGiven(csb, "Application Name", settings.ApplicationName);
+        if (!postgres && passwords is { RefreshInterval: null })
         {
             // A fixed password: MySqlConnector reads it from the connection string, which it never logs.
-            csb.Password = passwords.GetPasswordAsync(endpoint, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            csb["Password"] = passwords.GetPasswordAsync(endpoint, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         }
 
-        var builder = new MySqlDataSourceBuilder(csb.ConnectionString);
-        if (loggerFactory is not null)
+        if (postgres)
         {
-            builder.UseLoggerFactory(loggerFactory);
-        }
+            var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString);
+            if (loggerFactory is not null)
+            {
+                builder.UseLoggerFactory(loggerFactory);
+            }
 
-        if (passwords is { RefreshInterval: { } refresh })
+            if (passwords is { RefreshInterval: { } refresh })
+            {
+                builder.UsePeriodicPasswordProvider((_, token) => passwords.GetPasswordAsync(endpoint, token), refresh, TimeSpan.FromSeconds(5));
+            }
+            else if (passwords is not null)
+            {
+                builder.UsePasswordProvider(_ => passwords.GetPasswordAsync(endpoint, CancellationToken.None).AsTask().GetAwaiter().GetResult(), (_, token) => passwords.GetPasswordAsync(endpoint, token));
+            }
+
+            return builder.Build();
+        }
+        else
         {
-            builder.UsePeriodicPasswordProvider((_, token) => passwords.GetPasswordAsync(endpoint, token), refresh, TimeSpan.FromSeconds(5));
-        }
+            var builder = new MySqlDataSourceBuilder(csb.ConnectionString);
+            if (loggerFactory is not null)
+            {
+                builder.UseLoggerFactory(loggerFactory);
+            }
 
-        return builder.Build();
+            if (passwords is { RefreshInterval: { } refresh })
+            {
+                builder.UsePeriodicPasswordProvider((_, token) => passwords.GetPasswordAsync(endpoint, token), refresh, TimeSpan.FromSeconds(5));
+            }
+
+            return builder.Build();
+        }
+    }
+
+    private static void SetIfGiven(DbConnectionStringBuilder builder, string keyword, object? value)
+    {
+        if (value is not null)
+        {
+            builder[keyword] = value;
+        }
     }
 
     private static T ParseEnum<T>(string value, string setting)
@@ -321,4 +270,15 @@ internal static class DatabaseOpener
 
         public override string ToString() => "password (hidden)";
     }
+}
+
+/// <summary>The connection settings read from a database URL, the same for every engine.</summary>
+internal sealed record ConnectionSettings(string? SslMode, bool VerifiedTls, string? RootCert, long? ConnectTimeout, long? CommandTimeout, long? MaxPool, long? MinPool, string? ApplicationName);
+
+/// <summary>The connection string keywords that differ between the PostgreSQL and MySQL clients.</summary>
+internal sealed record ConnectionKeywords(string Host, string User, string RootCertificate, string ConnectTimeout, string CommandTimeout, string PreferTls)
+{
+    public static readonly ConnectionKeywords Npgsql = new("Host", "Username", "Root Certificate", "Timeout", "Command Timeout", "Prefer");
+
+    public static readonly ConnectionKeywords MySql = new("Server", "User ID", "SslCa", "Connection Timeout", "Default Command Timeout", "Preferred");
 }

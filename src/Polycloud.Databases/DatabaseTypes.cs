@@ -21,6 +21,8 @@ public enum DatabaseEngine
 /// </summary>
 public sealed class CloudDatabase : IAsyncDisposable, IDisposable
 {
+    private int _disposed;
+
     internal CloudDatabase(string name, DatabaseEngine engine, string authMode, DbDataSource primary, DbDataSource? reader, string description)
     {
         Name = name;
@@ -84,6 +86,11 @@ public sealed class CloudDatabase : IAsyncDisposable, IDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await DataSource.DisposeAsync().ConfigureAwait(false);
         if (ReaderDataSource is not null)
         {

@@ -80,16 +80,13 @@ public sealed partial class PolycloudOpener
         EnsureFunctions();
         var parsed = CloudUrl.Parse(url, settings);
         var factory = _functions.Resolve(parsed);
-        var options = new CloudFunctionOptions();
-        if (parsed.Get("timeout") is { } timeout)
+        TimeSpan? timeout = parsed.Get("timeout") is { } t ? ParseTimeout(t) : null;
+        long? attempts = parsed.GetInt64("maxAttempts", 1, 20);
+        var options = new CloudFunctionOptions
         {
-            options.DefaultTimeout = ParseTimeout(timeout);
-        }
-
-        if (parsed.GetInt64("maxAttempts", 1, 20) is { } attempts)
-        {
-            options.Retry.MaxAttempts = (int)attempts;
-        }
+            DefaultTimeout = timeout ?? CloudFunctionOptions.Default.DefaultTimeout,
+            Retry = attempts is { } a ? new FunctionRetryOptions { MaxAttempts = (int)a } : new FunctionRetryOptions(),
+        };
 
         var function = new CloudFunction(factory.Create(parsed, _services), options);
         ObsoleteSettingsLog.Report(parsed, _services);

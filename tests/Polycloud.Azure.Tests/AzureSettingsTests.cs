@@ -159,6 +159,30 @@ public sealed class AzureSettingsTests
         Assert.Empty(current.ObsoleteSettings);
     }
 
+    [Fact]
+    public void Functions_ReadTheEntraCredential_AsBlobsAndQueuesDo()
+    {
+        var registered = new StaticCredential();
+        var services = new ServiceCollection().AddSingleton<TokenCredential>(registered).BuildServiceProvider();
+        var factory = new AzureFunctionsDriverFactory();
+
+        var fromServices = (AzureFunctionsDriver)factory.Create(CloudUrl.Parse("azfunc://my-app/resize?scope=api://app/.default"), services);
+        Assert.True(fromServices.TryAs<TokenCredential>(out var credential));
+        Assert.Same(registered, credential);
+
+        var named = (AzureFunctionsDriver)factory.Create(CloudUrl.Parse("azfunc://my-app/resize?scope=api://app/.default&credential=azureCli"), services);
+        Assert.True(named.TryAs<TokenCredential>(out credential));
+        Assert.IsType<AzureCliCredential>(credential);
+
+        var withKey = (AzureFunctionsDriver)factory.Create(CloudUrl.Parse("azfunc://my-app/resize?key=k"), services);
+        Assert.False(withKey.TryAs<TokenCredential>(out _));
+
+        var ex = Assert.Throws<CloudException>(() => factory.Create(CloudUrl.Parse("azfunc://my-app/resize?key=k&credential=azureCli"), services));
+        Assert.Equal(CloudErrorCode.InvalidArgument, ex.ErrorCode);
+        Assert.Contains("'credential'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("auth=entra", ex.Message, StringComparison.Ordinal);
+    }
+
     private sealed class StaticCredential : TokenCredential
     {
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new("t", DateTimeOffset.MaxValue);

@@ -41,6 +41,29 @@ public sealed class DatabaseUrlTests
     }
 
     [Fact]
+    public async Task ConnectionSettings_ReachBothClients_UnderTheirOwnKeywords()
+    {
+        string ca = Path.GetTempFileName();
+        try
+        {
+            const string Settings = "user=app&auth=none&sslmode=verify-ca&connectTimeout=7&commandTimeout=9&maxPoolSize=12&minPoolSize=2&applicationName=shop";
+            await using var pg = new PolycloudOpener().OpenDatabase($"postgresql://127.0.0.1:6543/orders?{Settings}&sslrootcert={Uri.EscapeDataString(ca)}");
+            var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(pg.DataSource.ConnectionString);
+            Assert.Equal(("127.0.0.1", 6543, "orders", "app"), (npgsql.Host, npgsql.Port, npgsql.Database, npgsql.Username));
+            Assert.Equal((Npgsql.SslMode.VerifyCA, ca, 7, 9, 12, 2, "shop"), (npgsql.SslMode, npgsql.RootCertificate, npgsql.Timeout, npgsql.CommandTimeout, npgsql.MaxPoolSize, npgsql.MinPoolSize, npgsql.ApplicationName));
+
+            await using var my = new PolycloudOpener().OpenDatabase($"mysql://127.0.0.1:3307/shop?{Settings}&sslrootcert={Uri.EscapeDataString(ca)}");
+            var mysql = new MySqlConnector.MySqlConnectionStringBuilder(my.DataSource.ConnectionString);
+            Assert.Equal(("127.0.0.1", 3307u, "shop", "app"), (mysql.Server, mysql.Port, mysql.Database, mysql.UserID));
+            Assert.Equal((MySqlConnector.MySqlSslMode.VerifyCA, ca, 7u, 9u, 12u, 2u, "shop"), (mysql.SslMode, mysql.SslCa, mysql.ConnectionTimeout, mysql.DefaultCommandTimeout, mysql.MaximumPoolSize, mysql.MinimumPoolSize, mysql.ApplicationName));
+        }
+        finally
+        {
+            File.Delete(ca);
+        }
+    }
+
+    [Fact]
     public async Task Sqlite_IsTheEmbeddedDefault_AndSurvivesReopening()
     {
         string dir = Path.Combine(Path.GetTempPath(), "polycloud-sqlite-" + Guid.NewGuid().ToString("N"));

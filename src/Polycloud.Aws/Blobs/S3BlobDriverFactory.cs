@@ -45,11 +45,7 @@ public sealed class S3BlobDriverFactory : IBlobDriverFactory
         var credentials = aws.GetCredentials(services);
         var config = aws.Configure(new AmazonS3Config { ForcePathStyle = aws.ForcePathStyle }, url);
         var client = credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
-        var options = new S3BlobDriverOptions { DisposeClient = true };
-        if (partSize is { } size)
-        {
-            options.PartSize = (int)size;
-        }
+        var options = new S3BlobDriverOptions { DisposeClient = true, PartSize = partSize is { } size ? (int)size : S3BlobDriverOptions.DefaultPartSize };
 
         return new S3BlobDriver(client, bucket, options);
     }

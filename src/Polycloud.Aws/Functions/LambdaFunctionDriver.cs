@@ -15,16 +15,16 @@ namespace Polycloud.Aws.Functions;
 public sealed class LambdaFunctionOptions
 {
     /// <summary>The region, for example <c>eu-west-1</c>. Required.</summary>
-    public string Region { get; set; } = string.Empty;
+    public string Region { get; init; } = string.Empty;
 
     /// <summary>The version or alias invoked when a call names none, or <see langword="null"/> for <c>$LATEST</c>.</summary>
-    public string? Qualifier { get; set; }
+    public string? Qualifier { get; init; }
 
     /// <summary>The service endpoint; default <c>https://lambda.{region}.amazonaws.com</c>. Set it for an emulator.</summary>
-    public Uri? Endpoint { get; set; }
+    public Uri? Endpoint { get; init; }
 
     /// <summary>The credentials; default: the AWS SDK's default chain (environment, profile, container, instance).</summary>
-    public AWSCredentials? Credentials { get; set; }
+    public AWSCredentials? Credentials { get; init; }
 }
 
 /// <summary>

@@ -10,19 +10,19 @@ public sealed class AzureBlobDriverOptions
     /// Storage Blob Data Contributor/Reader). Set to <see langword="false"/> for clients that authenticate with a SAS
     /// or anonymously: signed URLs are then reported as not supported. Default: <see langword="true"/>.
     /// </summary>
-    public bool SignWithUserDelegationKey { get; set; } = true;
+    public bool SignWithUserDelegationKey { get; init; } = true;
 
     /// <summary>
     /// The number of blocks uploaded in parallel when a large upload is split. Default: the Azure SDK's default, and 4
     /// for stream uploads with an expected MD5 (which the driver stages itself). Each concurrent transfer buffers one
     /// block of <see cref="Polycloud.Blobs.BlobUploadOptions.PartSize"/> bytes.
     /// </summary>
-    public int? MaximumConcurrency { get; set; }
+    public int? MaximumConcurrency { get; init; }
 
     /// <summary>
     /// The clock that dates signed URLs and decides when a cached user delegation key has expired. Default:
     /// <see cref="TimeProvider.System"/>; <see cref="AzureBlobDriverFactory"/> uses the <see cref="TimeProvider"/>
     /// registered in the application's services, when there is one.
     /// </summary>
-    public TimeProvider? TimeProvider { get; set; }
+    public TimeProvider? TimeProvider { get; init; }
 }

@@ -24,24 +24,27 @@ public enum AzureFunctionsAuthentication
 /// <summary>Settings of an Azure Functions driver.</summary>
 public sealed class AzureFunctionsOptions
 {
+    /// <summary>The default of <see cref="MaxPayloadBytes"/>: 104,857,600 bytes.</summary>
+    public const long DefaultMaxPayloadBytes = 104_857_600;
+
     /// <summary>How to authenticate.</summary>
-    public AzureFunctionsAuthentication Authentication { get; set; }
+    public AzureFunctionsAuthentication Authentication { get; init; }
 
     /// <summary>The function or host key, for <see cref="AzureFunctionsAuthentication.FunctionKey"/>.</summary>
-    public string? FunctionKey { get; set; }
+    public string? FunctionKey { get; init; }
 
     /// <summary>The token scope, for <see cref="AzureFunctionsAuthentication.EntraId"/>, for example <c>api://{client id}/.default</c>.</summary>
-    public string? Scope { get; set; }
+    public string? Scope { get; init; }
 
     /// <summary>The credential, for <see cref="AzureFunctionsAuthentication.EntraId"/>; default: <see cref="DefaultAzureCredential"/>.</summary>
-    public TokenCredential? Credential { get; set; }
+    public TokenCredential? Credential { get; init; }
 
     /// <summary>The request payload limit enforced before sending. Default: 100 MB (104,857,600 bytes), the HTTP trigger's
     /// request length limit.</summary>
-    public long MaxPayloadBytes { get; set; } = 104_857_600;
+    public long MaxPayloadBytes { get; init; } = DefaultMaxPayloadBytes;
 
     /// <summary>The clock that decides when a cached Entra ID token is due for renewal. Default: <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider? TimeProvider { get; set; }
+    public TimeProvider? TimeProvider { get; init; }
 }
 
 /// <summary>
@@ -199,6 +202,9 @@ public sealed partial class AzureFunctionsDriver : IFunctionDriver, Polycloud.Dr
 /// <summary>Opens <c>azfunc://{app}/{function}</c>.</summary>
 internal sealed class AzureFunctionsDriverFactory : IFunctionDriverFactory
 {
+    // One DefaultAzureCredential per factory, so every function opened through it shares the token cache.
+    private readonly Lazy<TokenCredential> _defaultCredential = new(static () => new DefaultAzureCredential(), LazyThreadSafetyMode.ExecutionAndPublication);
+
     public IReadOnlyList<string> Schemes { get; } = ["azfunc"];
 
     public IFunctionDriver Create(CloudUrl url, IServiceProvider? services)
@@ -226,27 +232,30 @@ internal sealed class AzureFunctionsDriverFactory : IFunctionDriverFactory
             throw CloudException.InvalidArgument("anonymous", $"'{url}' asks for no credentials (anonymous) and sets a key or an auth kind; choose one.");
         }
 
+        var authentication = auth switch
+        {
+            _ when anonymous => AzureFunctionsAuthentication.None,
+            null => key is not null ? AzureFunctionsAuthentication.FunctionKey : scope is not null ? AzureFunctionsAuthentication.EntraId : AzureFunctionsAuthentication.None,
+            "key" => AzureFunctionsAuthentication.FunctionKey,
+            "entra" => AzureFunctionsAuthentication.EntraId,
+            { } other => throw CloudException.InvalidArgument("auth", $"the setting 'auth' must be 'key' or 'entra' (or anonymous=true for no credentials), not '{other}'."),
+        };
+        if (authentication != AzureFunctionsAuthentication.EntraId && (azure.CredentialKind is not null || azure.ManagedIdentityClientId is not null))
+        {
+            throw CloudException.InvalidArgument("credential", "'credential' and 'managedIdentityClientId' choose the Entra ID credential; they apply only with auth=entra (and a scope), not to key or anonymous calls.");
+        }
+
         var options = new AzureFunctionsOptions
         {
             FunctionKey = key,
             Scope = scope,
             TimeProvider = services?.GetService(typeof(TimeProvider)) as TimeProvider,
-            Credential = azure.CredentialKind is null && azure.ManagedIdentityClientId is null
-                ? services?.GetService(typeof(TokenCredential)) as TokenCredential
-                : azure.GetTokenCredential(services, static () => new DefaultAzureCredential()),
-            Authentication = auth switch
-            {
-                _ when anonymous => AzureFunctionsAuthentication.None,
-                null => key is not null ? AzureFunctionsAuthentication.FunctionKey : scope is not null ? AzureFunctionsAuthentication.EntraId : AzureFunctionsAuthentication.None,
-                "key" => AzureFunctionsAuthentication.FunctionKey,
-                "entra" => AzureFunctionsAuthentication.EntraId,
-                { } other => throw CloudException.InvalidArgument("auth", $"the setting 'auth' must be 'key' or 'entra' (or anonymous=true for no credentials), not '{other}'."),
-            },
+            Authentication = authentication,
+
+            // The Entra credential is read as for azblob and azqueue; key and anonymous calls need none.
+            Credential = authentication == AzureFunctionsAuthentication.EntraId ? azure.GetTokenCredential(services, () => _defaultCredential.Value) : null,
+            MaxPayloadBytes = url.GetInt64("maxPayloadBytes", 1, long.MaxValue) ?? AzureFunctionsOptions.DefaultMaxPayloadBytes,
         };
-        if (url.GetInt64("maxPayloadBytes", 1, long.MaxValue) is { } max)
-        {
-            options.MaxPayloadBytes = max;
-        }
 
         url.ThrowIfUnknownSettings("azure-functions");
         return new AzureFunctionsDriver(functionUrl, function, options) { Location = azure.Location };

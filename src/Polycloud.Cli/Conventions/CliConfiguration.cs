@@ -45,11 +45,11 @@ internal static class CliConfiguration
         }
     }
 
-    /// <summary>Builds the services: Polycloud with the local, AWS, Azure and Google providers, from the configuration.</summary>
+    /// <summary>Builds the services: Polycloud with the local, AWS, Azure and Google providers and the databases, from the configuration.</summary>
     public static ServiceProvider BuildServices(IConfiguration configuration)
     {
         var services = new ServiceCollection();
-        services.AddPolycloud(configuration).AddAws().AddAzure().AddGoogle();
+        services.AddPolycloud(configuration).AddAws().AddAzure().AddGoogle().AddDatabases();
         return services.BuildServiceProvider();
     }
 }

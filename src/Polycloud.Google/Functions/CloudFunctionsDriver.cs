@@ -19,18 +19,21 @@ public enum CloudFunctionsAuthentication
 /// <summary>Settings of a Google Cloud Functions driver.</summary>
 public sealed class CloudFunctionsOptions
 {
+    /// <summary>The default of <see cref="MaxPayloadBytes"/>: 32 MiB (33,554,432 bytes).</summary>
+    public const long DefaultMaxPayloadBytes = 32L * 1024 * 1024;
+
     /// <summary>How to authenticate. Default: <see cref="CloudFunctionsAuthentication.IdToken"/>.</summary>
-    public CloudFunctionsAuthentication Authentication { get; set; }
+    public CloudFunctionsAuthentication Authentication { get; init; }
 
     /// <summary>The ID token audience; default: the function URL.</summary>
-    public string? Audience { get; set; }
+    public string? Audience { get; init; }
 
     /// <summary>The credential for ID tokens; default: the application default credentials.</summary>
-    public GoogleCredential? Credential { get; set; }
+    public GoogleCredential? Credential { get; init; }
 
     /// <summary>The request payload limit enforced before sending. Default: 32 MiB (the HTTP request limit of Cloud Functions
     /// 2nd gen / Cloud Run; 1st gen allows 10 MB).</summary>
-    public long MaxPayloadBytes { get; set; } = 32L * 1024 * 1024;
+    public long MaxPayloadBytes { get; init; } = DefaultMaxPayloadBytes;
 }
 
 /// <summary>
@@ -271,11 +274,8 @@ internal sealed class CloudFunctionsDriverFactory : IFunctionDriverFactory
             },
             Audience = url.Get("audience"),
             Credential = google.GetCredential(services, "gcp-functions"),
+            MaxPayloadBytes = url.GetInt64("maxPayloadBytes", 1, long.MaxValue) ?? CloudFunctionsOptions.DefaultMaxPayloadBytes,
         };
-        if (url.GetInt64("maxPayloadBytes", 1, long.MaxValue) is { } max)
-        {
-            options.MaxPayloadBytes = max;
-        }
 
         url.ThrowIfUnknownSettings("gcp-functions");
         return new CloudFunctionsDriver(functionUrl, name, options);

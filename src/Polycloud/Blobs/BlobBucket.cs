@@ -20,6 +20,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
 {
     private const int DefaultPageSize = 1000;
     private readonly IBlobDriver _driver;
+    private int _disposed;
     private readonly string _provider;
     private readonly string _name;
 
@@ -505,10 +506,10 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     public CloudErrorCode GetErrorCode(Exception exception) => PortableErrors.Code(exception, _driver.ClassifyError);
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _driver.DisposeAsync();
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? _driver.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <inheritdoc/>
-    public void Dispose() => _driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc/>
     public override string ToString() => $"{_provider}:{_name}";

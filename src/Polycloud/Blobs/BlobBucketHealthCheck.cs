@@ -8,7 +8,6 @@ namespace Polycloud.Blobs;
 /// "no such key" for a missing bucket too).</summary>
 public sealed class BlobBucketHealthCheck : IHealthCheck
 {
-    private static readonly BlobListOptions OneItem = new() { PageSize = 1 };
     private readonly Func<BlobBucket> _bucket;
 
     /// <summary>Creates the check.</summary>
@@ -19,27 +18,10 @@ public sealed class BlobBucketHealthCheck : IHealthCheck
     }
 
     /// <inheritdoc/>
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        BlobBucket bucket;
-        try
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        => HealthResults.RunAsync(context, _bucket, static b => (b.Provider, b.Name), "bucket", async (bucket, data) =>
         {
-            bucket = _bucket();
-        }
-        catch (CloudException e)
-        {
-            return HealthResults.Failed(context, e.Message, e);
-        }
-
-        var data = HealthResults.Data(bucket.Provider, bucket.Name);
-        try
-        {
-            await bucket.ListPageAsync(OneItem, null, cancellationToken).ConfigureAwait(false);
+            await bucket.ListPageAsync(new BlobListOptions { PageSize = 1 }, null, cancellationToken).ConfigureAwait(false);
             return HealthCheckResult.Healthy($"{bucket.Provider}: bucket '{bucket.Name}' can be listed.", data);
-        }
-        catch (CloudException e)
-        {
-            return HealthResults.Failed(context, $"{bucket.Provider}: bucket '{bucket.Name}': {e.ErrorCode}: {e.Message}", e, data);
-        }
-    }
+        });
 }

@@ -57,41 +57,41 @@ public sealed class BlobUploadOptions
     internal static readonly BlobUploadOptions Default = new();
 
     /// <summary>The MIME type stored with the blob. When unset, providers store <c>application/octet-stream</c>.</summary>
-    public string? ContentType { get; set; }
+    public string? ContentType { get; init; }
 
     /// <summary>The Cache-Control value stored with the blob.</summary>
-    public string? CacheControl { get; set; }
+    public string? CacheControl { get; init; }
 
     /// <summary>The Content-Disposition value stored with the blob.</summary>
-    public string? ContentDisposition { get; set; }
+    public string? ContentDisposition { get; init; }
 
     /// <summary>The Content-Encoding value stored with the blob (for example <c>gzip</c>). The bytes are stored as given.</summary>
-    public string? ContentEncoding { get; set; }
+    public string? ContentEncoding { get; init; }
 
     /// <summary>The Content-Language value stored with the blob.</summary>
-    public string? ContentLanguage { get; set; }
+    public string? ContentLanguage { get; init; }
 
     /// <summary>
     /// User metadata. Keys are case-insensitive, returned in lower case, and must start with an ASCII letter followed by
     /// letters, digits, '-' or '_'. Values may hold any Unicode text; providers whose headers are ASCII-only store
     /// non-ASCII values encoded and return them decoded.
     /// </summary>
-    public IDictionary<string, string>? Metadata { get; set; }
+    public IDictionary<string, string>? Metadata { get; init; }
 
     /// <summary>The write condition (create-only or if-match). Default: none.</summary>
-    public BlobCondition Condition { get; set; }
+    public BlobCondition Condition { get; init; }
 
     /// <summary>
     /// The expected MD5 of the content (16 bytes). When set, the upload is rejected with
     /// <see cref="CloudErrorCode.InvalidArgument"/> if the content does not match, and nothing is written.
     /// </summary>
-    public ReadOnlyMemory<byte>? ContentMD5 { get; set; }
+    public ReadOnlyMemory<byte>? ContentMD5 { get; init; }
 
     /// <summary>
     /// Size of each part or block when a large upload is split. Default: 8 MiB. Bigger parts mean fewer requests and
     /// more memory (one part is buffered per concurrent transfer).
     /// </summary>
-    public int? PartSize { get; set; }
+    public int? PartSize { get; init; }
 }
 
 /// <summary>The outcome of a successful write.</summary>
@@ -166,16 +166,16 @@ public sealed class BlobListOptions
     internal static readonly BlobListOptions Default = new();
 
     /// <summary>Only keys that start with this prefix. Default: all keys.</summary>
-    public string? Prefix { get; set; }
+    public string? Prefix { get; init; }
 
     /// <summary>
     /// Groups keys that contain the delimiter after the prefix into one prefix item ("folder"), as S3, Azure and GCS
     /// do. Any non-empty string works, including multi-character ones. Default: none (a flat listing).
     /// </summary>
-    public string? Delimiter { get; set; }
+    public string? Delimiter { get; init; }
 
     /// <summary>The maximum number of items per page, 1 to 1000. Default: 1000 (providers may return fewer).</summary>
-    public int? PageSize { get; set; }
+    public int? PageSize { get; init; }
 }
 
 /// <summary>One page of a listing.</summary>
@@ -253,13 +253,13 @@ public enum SignedUrlMethod
 public sealed class BlobSignedUrlOptions
 {
     /// <summary>The allowed method. Default: GET.</summary>
-    public SignedUrlMethod Method { get; set; } = SignedUrlMethod.Get;
+    public SignedUrlMethod Method { get; init; } = SignedUrlMethod.Get;
 
     /// <summary>How long the URL stays valid, more than zero and at most 7 days. Default: 15 minutes.</summary>
-    public TimeSpan ExpiresIn { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan ExpiresIn { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>For PUT: the Content-Type the uploader must send, if the URL should pin it.</summary>
-    public string? ContentType { get; set; }
+    public string? ContentType { get; init; }
 }
 
 /// <summary>Options for a server-side copy.</summary>
@@ -268,7 +268,7 @@ public sealed class BlobCopyOptions
     internal static readonly BlobCopyOptions Default = new();
 
     /// <summary>A write condition on the destination (create-only or if-match). Default: none.</summary>
-    public BlobCondition Condition { get; set; }
+    public BlobCondition Condition { get; init; }
 }
 
 /// <summary>What a blob provider supports; a feature it lacks throws <see cref="CloudErrorCode.NotSupported"/>.</summary>

@@ -27,6 +27,7 @@ public sealed partial class CloudFunction : IAsyncDisposable, IDisposable
 {
     private const string JsonMediaType = "application/json";
     private const string OctetStream = "application/octet-stream";
+    private int _disposed;
     private static readonly System.Buffers.SearchValues<char> QualifierForbidden = System.Buffers.SearchValues.Create("/?#% \t\r\n");
     private readonly IFunctionDriver _driver;
     private readonly CloudFunctionOptions _options;
@@ -245,10 +246,10 @@ public sealed partial class CloudFunction : IAsyncDisposable, IDisposable
     public CloudErrorCode GetErrorCode(Exception exception) => PortableErrors.Code(exception, _driver.ClassifyError);
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _driver.DisposeAsync();
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? _driver.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <inheritdoc/>
-    public void Dispose() => _driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc/>
     public override string ToString() => $"{_provider}:{_name}";

@@ -25,41 +25,23 @@ public sealed class CloudFunctionHealthCheck : IHealthCheck
     }
 
     /// <inheritdoc/>
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        CloudFunction function;
-        try
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        => HealthResults.RunAsync(context, _function, static f => (f.Provider, f.Name), "function", async (function, data) =>
         {
-            function = _function();
-        }
-        catch (CloudException e)
-        {
-            return HealthResults.Failed(context, e.Message, e);
-        }
+            data["probed"] = _probePayload is not null;
+            if (_probePayload is null)
+            {
+                return HealthCheckResult.Healthy($"{function.Provider}: function '{function.Name}' is configured; not probed (configure a probe payload to invoke it).", data);
+            }
 
-        var data = HealthResults.Data(function.Provider, function.Name);
-        if (_probePayload is null)
-        {
-            data["probed"] = false;
-            return HealthCheckResult.Healthy($"{function.Provider}: function '{function.Name}' is configured; not probed (configure a probe payload to invoke it).", data);
-        }
-
-        data["probed"] = true;
-        try
-        {
             var result = await function.InvokeAsync(_probePayload, null, cancellationToken).ConfigureAwait(false);
             data["statusCode"] = result.StatusCode;
             if (result.FunctionError is { } error)
             {
                 data["functionError"] = error.Type;
-                return new HealthCheckResult(context?.Registration.FailureStatus ?? HealthStatus.Unhealthy, $"{function.Provider}: function '{function.Name}' answered the probe with a function error: {error.Type}: {error.Message}", null, data);
+                return HealthResults.Failed(context, $"{function.Provider}: function '{function.Name}' answered the probe with a function error: {error.Type}: {error.Message}", null, data);
             }
 
             return HealthCheckResult.Healthy($"{function.Provider}: function '{function.Name}' answered the probe.", data);
-        }
-        catch (CloudException e)
-        {
-            return HealthResults.Failed(context, $"{function.Provider}: function '{function.Name}': {e.ErrorCode}: {e.Message}", e, data);
-        }
-    }
+        });
 }

@@ -12,30 +12,30 @@ public sealed class FunctionInvokeOptions
     /// How long the whole call may take, retries included, before it fails with <see cref="CloudErrorCode.Timeout"/>.
     /// Default: <see cref="CloudFunctionOptions.DefaultTimeout"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> means no limit.
     /// </summary>
-    public TimeSpan? Timeout { get; set; }
+    public TimeSpan? Timeout { get; init; }
 
     /// <summary>
     /// The version or alias to invoke (AWS Lambda: a version number or alias such as <c>prod</c>). Default: the
     /// qualifier the function was opened with, else the latest version. Providers without versions throw NotSupported.
     /// </summary>
-    public string? Qualifier { get; set; }
+    public string? Qualifier { get; init; }
 
     /// <summary>
     /// The media type of the payload, for providers that pass it on (HTTP functions send it as <c>Content-Type</c>).
     /// Default: <c>application/json</c> for the JSON overloads, else the payload's <see cref="BinaryData.MediaType"/>,
     /// else <c>application/octet-stream</c>.
     /// </summary>
-    public string? ContentType { get; set; }
+    public string? ContentType { get; init; }
 
     /// <summary>
     /// Caller context passed along with the payload (AWS Lambda: the <c>custom</c> part of <c>X-Amz-Client-Context</c>;
     /// local functions: <see cref="Local.LocalFunctionContext.ClientContext"/>). Providers without a context channel throw
     /// NotSupported; see <see cref="FunctionCapabilities.ClientContext"/>.
     /// </summary>
-    public IReadOnlyDictionary<string, string>? ClientContext { get; set; }
+    public IReadOnlyDictionary<string, string>? ClientContext { get; init; }
 
     /// <summary>How many attempts a throttled call gets, the first included. Default: <see cref="FunctionRetryOptions.MaxAttempts"/>.</summary>
-    public int? MaxAttempts { get; set; }
+    public int? MaxAttempts { get; init; }
 }
 
 /// <summary>Settings that apply to every call made through one <see cref="CloudFunction"/>.</summary>
@@ -49,16 +49,16 @@ public sealed class CloudFunctionOptions
     /// function's configured timeout, at most 15 minutes on AWS Lambda; 230 s at the Azure front end). Set one here, per
     /// call, or with the <c>timeout</c> URL setting to bound how long a caller waits; it costs a timer per call.
     /// </summary>
-    public TimeSpan DefaultTimeout { get; set; } = System.Threading.Timeout.InfiniteTimeSpan;
+    public TimeSpan DefaultTimeout { get; init; } = System.Threading.Timeout.InfiniteTimeSpan;
 
     /// <summary>How throttled calls are retried.</summary>
-    public FunctionRetryOptions Retry { get; set; } = new();
+    public FunctionRetryOptions Retry { get; init; } = new();
 
     /// <summary>
     /// The clock that times calls out and waits between retries. Default: <see cref="TimeProvider.System"/>; tests pass a
     /// fake clock to step through timeouts and backoff without waiting.
     /// </summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -82,13 +82,13 @@ public sealed class FunctionRetryOptions
     public const string RetryAtDataKey = "Polycloud.RetryAt";
 
     /// <summary>Attempts in total, the first included; 1 disables retries. Default: 4. Range 1 to 20.</summary>
-    public int MaxAttempts { get; set; } = 4;
+    public int MaxAttempts { get; init; } = 4;
 
     /// <summary>The backoff before the second attempt; it doubles each time, up to <see cref="MaxDelay"/>. Default: 200 ms.</summary>
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The longest backoff between two attempts. Default: 10 s.</summary>
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>The error a function itself raised (it threw, or its runtime failed while running it).</summary>

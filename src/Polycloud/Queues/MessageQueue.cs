@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
@@ -36,6 +37,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
 
     private const int MaxReceiveMessages = 1000;
     private const int MaxAttributeNameLength = 256;
+    private int _disposed;
     private static readonly TimeSpan MinLease = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FirstPollInterval = TimeSpan.FromMilliseconds(25);
@@ -151,6 +153,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     /// a <see cref="JsonTypeInfo{T}"/> from a source-generated <c>JsonSerializerContext</c>.</remarks>
     [RequiresUnreferencedCode(QueueMessage.JsonReflectionMessage)]
     [RequiresDynamicCode(QueueMessage.JsonReflectionMessage)]
+    [OverloadResolutionPriority(1)]
     public Task<string> SendJsonAsync<T>(T value, JsonSerializerOptions? options = null, CancellationToken cancellationToken = default)
         => SendAsync(QueueMessage.FromJson(value, options), cancellationToken);
 
@@ -486,6 +489,11 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _driver.DisposeAsync().ConfigureAwait(false);
         if (_ownsDeadLetterQueue && _deadLetterQueue is not null)
         {

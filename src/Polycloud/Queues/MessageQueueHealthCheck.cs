@@ -19,38 +19,24 @@ public sealed class MessageQueueHealthCheck : IHealthCheck
     }
 
     /// <inheritdoc/>
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        MessageQueue queue;
-        try
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        => HealthResults.RunAsync(context, _queue, static q => (q.Provider, q.Name), "queue", async (queue, data) =>
         {
-            queue = _queue();
-        }
-        catch (CloudException e)
-        {
-            return HealthResults.Failed(context, e.Message, e);
-        }
-
-        var data = HealthResults.Data(queue.Provider, queue.Name);
-        try
-        {
-            var properties = await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
-            data["probed"] = true;
-            if (properties.ApproximateMessageCount is { } count)
+            try
             {
-                data["approximateMessageCount"] = count;
-            }
+                var properties = await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+                data["probed"] = true;
+                if (properties.ApproximateMessageCount is { } count)
+                {
+                    data["approximateMessageCount"] = count;
+                }
 
-            return HealthCheckResult.Healthy($"{queue.Provider}: queue '{queue.Name}' can be read.", data);
-        }
-        catch (CloudException e) when (e.ErrorCode == CloudErrorCode.NotSupported)
-        {
-            data["probed"] = false;
-            return HealthCheckResult.Healthy($"{queue.Provider}: queue '{queue.Name}' is configured; not probed (the driver has no read-only call).", data);
-        }
-        catch (CloudException e)
-        {
-            return HealthResults.Failed(context, $"{queue.Provider}: queue '{queue.Name}': {e.ErrorCode}: {e.Message}", e, data);
-        }
-    }
+                return HealthCheckResult.Healthy($"{queue.Provider}: queue '{queue.Name}' can be read.", data);
+            }
+            catch (CloudException e) when (e.ErrorCode == CloudErrorCode.NotSupported)
+            {
+                data["probed"] = false;
+                return HealthCheckResult.Healthy($"{queue.Provider}: queue '{queue.Name}' is configured; not probed (the driver has no read-only call).", data);
+            }
+        });
 }

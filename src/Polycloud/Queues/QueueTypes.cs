@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -42,6 +43,7 @@ public sealed class QueueMessage
     /// a <see cref="JsonTypeInfo{T}"/> from a source-generated <c>JsonSerializerContext</c>.</remarks>
     [RequiresUnreferencedCode(JsonReflectionMessage)]
     [RequiresDynamicCode(JsonReflectionMessage)]
+    [OverloadResolutionPriority(1)]
     public static QueueMessage FromJson<T>(T value, JsonSerializerOptions? options = null)
     {
         var message = new QueueMessage(BinaryData.FromObjectAsJson(value, options));
@@ -167,6 +169,7 @@ public sealed class ReceivedMessage
     /// takes a <see cref="JsonTypeInfo{T}"/> from a source-generated <c>JsonSerializerContext</c>.</remarks>
     [RequiresUnreferencedCode(QueueMessage.JsonReflectionMessage)]
     [RequiresDynamicCode(QueueMessage.JsonReflectionMessage)]
+    [OverloadResolutionPriority(1)]
     public T? BodyAsJson<T>(JsonSerializerOptions? options = null) => Body.ToObjectFromJson<T>(options);
 
     /// <summary>Deserializes the JSON body with the given (for example source-generated) type information. Safe in
@@ -203,15 +206,15 @@ public sealed class QueueReceiveOptions
 
     /// <summary>The most messages to return, 1 to 1000 (default 1). Providers return at most what one native call
     /// gives (SQS 10, Azure 32, Pub/Sub 1000), possibly fewer than are waiting.</summary>
-    public int MaxMessages { get; set; } = 1;
+    public int MaxMessages { get; init; } = 1;
 
     /// <summary>How long the messages stay invisible to other receivers (default 30 s). See
     /// <see cref="QueueCapabilities.MaxLease"/>. Rounded up to whole seconds by providers that count in seconds.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long to wait for a first message when the queue is empty (default zero: return at once). Long
     /// polling is native on SQS (up to 20 s per call) and Pub/Sub; elsewhere the queue polls with a growing interval.</summary>
-    public TimeSpan WaitTime { get; set; }
+    public TimeSpan WaitTime { get; init; }
 }
 
 /// <summary>What a queue provider supports.</summary>
@@ -268,18 +271,18 @@ public sealed class MessageQueueOptions
     /// <c>polycloud-dead-letter-reason</c>, <c>polycloud-original-message-id</c> and <c>polycloud-delivery-count</c>),
     /// and only then completed on this queue: at-least-once, never lost.
     /// </summary>
-    public MessageQueue? DeadLetterQueue { get; set; }
+    public MessageQueue? DeadLetterQueue { get; init; }
 
     /// <summary>The most deliveries a message gets before it is dead-lettered (default 5, at least 1).</summary>
-    public int MaxDeliveries { get; set; } = 5;
+    public int MaxDeliveries { get; init; } = 5;
 
     /// <summary><see langword="true"/> (default) when disposing this queue also disposes the dead-letter queue.</summary>
-    public bool OwnsDeadLetterQueue { get; set; } = true;
+    public bool OwnsDeadLetterQueue { get; init; } = true;
 
     /// <summary>
     /// The clock that times receive waits, lease expiry and lease renewal, or <see langword="null"/> for
     /// <see cref="TimeProvider.System"/>. Queues opened by URL use the <see cref="TimeProvider"/> registered in
     /// dependency injection, if any; tests pass a fake one.
     /// </summary>
-    public TimeProvider? TimeProvider { get; set; }
+    public TimeProvider? TimeProvider { get; init; }
 }

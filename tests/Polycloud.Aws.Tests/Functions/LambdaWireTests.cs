@@ -198,7 +198,7 @@ public sealed class LambdaWireTests
             new LambdaFunctionOptions { Region = "eu-west-1", Qualifier = qualifier, Credentials = credentials },
             new HttpClient(handler),
             new FixedTime(Now));
-        return new CloudFunction(driver, new CloudFunctionOptions { Retry = { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } });
+        return new CloudFunction(driver, new CloudFunctionOptions { Retry = new() { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } });
     }
 
     private static HttpResponseMessage Respond(HttpStatusCode status, string body, params (string Name, string Value)[] headers)

@@ -95,7 +95,7 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
     [Fact]
     public async Task HostThrottling_IsRetried_ThenSucceeds()
     {
-        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } };
+        var options = new CloudFunctionOptions { Retry = new() { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } };
         var driver = new AzureFunctionsDriver(new Uri(_host.BaseUrl + "/busy"), "busy", new AzureFunctionsOptions { Authentication = AzureFunctionsAuthentication.FunctionKey, FunctionKey = FunctionsHostStub.Key });
         await using var fn = new CloudFunction(driver, options);
         Assert.Equal("ok", (await fn.InvokeAsync(BinaryData.FromString("ok"), cancellationToken: Ct)).Payload.ToString());
@@ -112,7 +112,7 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
         var clock = new TimerRecordingClock();
         var options = new CloudFunctionOptions
         {
-            Retry = { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs) },
+            Retry = new() { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMilliseconds(maxDelayMs) },
             TimeProvider = clock,
         };
         var driver = new AzureFunctionsDriver(new Uri(_host.BaseUrl + "/busy"), "busy", new AzureFunctionsOptions { Authentication = AzureFunctionsAuthentication.FunctionKey, FunctionKey = FunctionsHostStub.Key });
@@ -138,7 +138,7 @@ public sealed class AzureFunctionsWireTests : IAsyncLifetime
     public async Task Timeout_EndsTheWaitForARetry_WithTimeout()
     {
         var clock = new TimerRecordingClock();
-        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMinutes(1) }, TimeProvider = clock };
+        var options = new CloudFunctionOptions { Retry = new() { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMinutes(1) }, TimeProvider = clock };
         var driver = new AzureFunctionsDriver(new Uri(_host.BaseUrl + "/busy"), "busy", new AzureFunctionsOptions { Authentication = AzureFunctionsAuthentication.FunctionKey, FunctionKey = FunctionsHostStub.Key });
         await using var fn = new CloudFunction(driver, options);
         var call = fn.InvokeAsync(BinaryData.FromString("ok"), new FunctionInvokeOptions { Timeout = TimeSpan.FromMilliseconds(300) }, Ct);

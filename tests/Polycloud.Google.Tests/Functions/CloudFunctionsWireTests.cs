@@ -108,7 +108,7 @@ public sealed class CloudFunctionsWireTests
     private static CloudFunction Create(Func<HttpRequestMessage, Task<HttpResponseMessage>> respond, int maxAttempts = 1)
         => new(
             new CloudFunctionsDriver(new Uri("https://europe-west1-my-project.cloudfunctions.net/resize"), "resize", new CloudFunctionsOptions { Authentication = CloudFunctionsAuthentication.None }, new HttpClient(new StubHandler(respond))),
-            new CloudFunctionOptions { Retry = { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } });
+            new CloudFunctionOptions { Retry = new() { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } });
 
     private static HttpResponseMessage Respond(HttpStatusCode status, string body, params (string Name, string Value)[] headers)
     {

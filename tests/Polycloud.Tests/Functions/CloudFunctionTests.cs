@@ -69,7 +69,7 @@ public sealed class CloudFunctionTests
     {
         var driver = new ScriptedDriver { ThrottlesBeforeSuccess = 100 };
         var clock = new Polycloud.Tests.Time.RecordingClock();
-        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(30) }, TimeProvider = clock };
+        var options = new CloudFunctionOptions { Retry = new() { MaxAttempts = 10, BaseDelay = TimeSpan.FromSeconds(30), MaxDelay = TimeSpan.FromSeconds(30) }, TimeProvider = clock };
         await using var fn = new CloudFunction(driver, options);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var call = fn.InvokeAsync(BinaryData.FromString("{}"), new FunctionInvokeOptions { Timeout = TimeSpan.FromMinutes(5) }, cts.Token);
@@ -205,7 +205,7 @@ public sealed class CloudFunctionTests
     }
 
     private static CloudFunctionOptions FastRetry(int attempts)
-        => new() { Retry = { MaxAttempts = attempts, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } };
+        => new() { Retry = new() { MaxAttempts = attempts, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) } };
 
     private sealed class ScriptedDriver : IFunctionDriver
     {

@@ -17,7 +17,8 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
     private readonly string _queueName;
     private readonly IMessageQueueFactory _queues;
     private readonly IServiceScopeFactory _scopes;
-    private readonly QueueWorkerOptions _options;
+    private readonly TimeSpan _shutdownGracePeriod;
+    private readonly QueueProcessOptions _processOptions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _handlersStopping = new();
@@ -32,7 +33,19 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
         _queueName = queueName;
         _queues = queues;
         _scopes = scopes;
-        _options = options.Get(queueName);
+        // A snapshot: the bound options object is shared and settable, and a later change must not reach a running worker.
+        var configured = options.Get(queueName);
+        _shutdownGracePeriod = configured.ShutdownGracePeriod;
+        _processOptions = new QueueProcessOptions
+        {
+            MaxConcurrency = configured.MaxConcurrency,
+            LeaseDuration = configured.LeaseDuration,
+            AutoRenewLease = configured.AutoRenewLease,
+            MaxLeaseRenewal = configured.MaxLeaseRenewal,
+            WaitTime = configured.WaitTime,
+            RetryDelay = configured.RetryDelay,
+            OnError = ReportAsync,
+        };
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)loggerFactory?.CreateLogger("Polycloud.Queues.Worker") ?? NullLogger.Instance;
     }
@@ -73,7 +86,7 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        var grace = _options.ShutdownGracePeriod;
+        var grace = _shutdownGracePeriod;
         if (grace < TimeSpan.Zero && grace != Timeout.InfiniteTimeSpan)
         {
             throw CloudException.InvalidArgument($"Polycloud:Workers:{_queueName}:ShutdownGracePeriod", $"the grace period must be zero or more (or infinite), not {grace}.");
@@ -81,20 +94,10 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
 
         var queue = _queues.GetQueue(_queueName);
         _provider = queue.Provider;
-        var processOptions = new QueueProcessOptions
-        {
-            MaxConcurrency = _options.MaxConcurrency,
-            LeaseDuration = _options.LeaseDuration,
-            AutoRenewLease = _options.AutoRenewLease,
-            MaxLeaseRenewal = _options.MaxLeaseRenewal,
-            WaitTime = _options.WaitTime,
-            RetryDelay = _options.RetryDelay,
-            OnError = ReportAsync,
-        };
 
         using var registration = stoppingToken.Register(static s => ((QueueWorker<THandler>)s!).StartGracePeriod(), this);
-        LogStarted(_logger, _queueName, queue.Provider, queue.Name, _options.MaxConcurrency);
-        await queue.ProcessAsync((message, leaseLost) => HandleAsync(message, leaseLost), processOptions, stoppingToken).ConfigureAwait(false);
+        LogStarted(_logger, _queueName, queue.Provider, queue.Name, _processOptions.MaxConcurrency);
+        await queue.ProcessAsync((message, leaseLost) => HandleAsync(message, leaseLost), _processOptions, stoppingToken).ConfigureAwait(false);
     }
 
     private async Task HandleAsync(ReceivedMessage message, CancellationToken leaseLost)
@@ -174,7 +177,7 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
 
     private void StartGracePeriod()
     {
-        var grace = _options.ShutdownGracePeriod;
+        var grace = _shutdownGracePeriod;
         lock (_gate)
         {
             if (_stopping || _disposed)

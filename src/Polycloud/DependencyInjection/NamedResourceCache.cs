@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Polycloud.DependencyInjection;
+
+/// <summary>
+/// The resources of one kind named in a configuration section (<c>Polycloud:Blobs</c>, <c>Polycloud:Queues</c>,
+/// <c>Polycloud:Functions</c>, <c>Polycloud:Databases</c>), opened on first use and cached: each name is opened once
+/// however many callers ask at the same time, a failed open is reported as a <see cref="CloudException"/> naming the
+/// configuration path (and tried again on the next call), and what was opened is disposed exactly once when the cache
+/// is disposed with the container.
+/// </summary>
+/// <typeparam name="T">The portable resource type.</typeparam>
+internal sealed partial class NamedResourceCache<T> : IAsyncDisposable, IDisposable
+    where T : class, IAsyncDisposable
+{
+    private readonly IConfiguration? _section;
+    private readonly string _sectionPath;
+    private readonly ResourceKind _kind;
+    private readonly Func<string, IReadOnlyList<KeyValuePair<string, string>>, string, T> _open;
+    private readonly Func<T, string> _describe;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Entry> _opened = new(StringComparer.OrdinalIgnoreCase);
+    private int _disposed;
+
+    /// <summary>Creates the cache.</summary>
+    /// <param name="root">The <c>Polycloud</c> section.</param>
+    /// <param name="kind">The resource kind.</param>
+    /// <param name="open">Opens a resource from its URL, its further settings and its configured name (no network call).</param>
+    /// <param name="describe">Describes an opened resource for the log.</param>
+    /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
+    public NamedResourceCache(
+        PolycloudConfigurationRoot root,
+        ResourceKind kind,
+        Func<string, IReadOnlyList<KeyValuePair<string, string>>, string, T> open,
+        Func<T, string> describe,
+        ILoggerFactory? loggerFactory)
+    {
+        _kind = kind;
+        _section = root.Section?.GetSection(kind.Section);
+        _sectionPath = root.Section is { } s ? $"{s.Path}:{kind.Section}" : $"Polycloud:{kind.Section}";
+        _open = open;
+        _describe = describe;
+        _logger = (ILogger?)loggerFactory?.CreateLogger("Polycloud." + kind.Section) ?? NullLogger.Instance;
+    }
+
+    /// <summary>The configured names.</summary>
+    public IReadOnlyCollection<string> Names => ResourceConfiguration.Names(_section).ToArray();
+
+    /// <summary>Gets the resource configured under <paramref name="name"/>, opening it on the first call.</summary>
+    /// <param name="name">The configured name.</param>
+    /// <returns>The resource, owned by the cache.</returns>
+    public T Get(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw CloudException.InvalidArgument(nameof(name), $"a {_kind.Singular} name is required.");
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var entry = _opened.GetOrAdd(name, static n => new Entry(n));
+        try
+        {
+            return entry.GetOrOpen(this);
+        }
+        catch
+        {
+            // A failed open is not cached: the next call tries again (and reports the same error if nothing changed).
+            _opened.TryRemove(new KeyValuePair<string, Entry>(name, entry));
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        List<Exception>? failures = null;
+        foreach (var pair in _opened.ToArray())
+        {
+            if (!_opened.TryRemove(pair) || pair.Value.Opened is not { } resource)
+            {
+                continue;
+            }
+
+            try
+            {
+                await resource.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                (failures ??= []).Add(e);
+            }
+        }
+
+        _opened.Clear();
+        if (failures is not null)
+        {
+            throw new AggregateException($"Disposing the resources opened from '{_sectionPath}' failed.", failures);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private T Open(string name)
+    {
+        string path = $"{_sectionPath}:{name}";
+        var entry = ResourceConfiguration.Find(_section, name)
+            ?? throw CloudException.InvalidArgument(
+                nameof(name),
+                $"no {_kind.Singular} named '{name}' is configured. Configured: {(Names.Count == 0 ? "none" : string.Join(", ", Names))}. Add '{path}' with a URL such as {_kind.Example(name)}.");
+        T resource;
+        try
+        {
+            resource = _open(entry.Url, entry.Settings, name);
+        }
+        catch (CloudException e)
+        {
+            throw Wrap(e.ErrorCode, path, e.Message, e.Provider, e);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or UriFormatException)
+        {
+            throw Wrap(CloudErrorCode.InvalidArgument, path, e.Message, null, e);
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            string description = _describe(resource);
+            LogOpened(_logger, _kind.Singular, name, description);
+        }
+
+        return resource;
+    }
+
+    private static CloudException Wrap(CloudErrorCode code, string path, string message, string? provider, Exception inner)
+    {
+        var wrapped = new CloudException(code, $"'{path}' could not be opened: {message}", provider, inner);
+        wrapped.Data["ConfigurationPath"] = path;
+        if (inner.Data["ArgumentName"] is { } argument)
+        {
+            wrapped.Data["ArgumentName"] = argument;
+        }
+
+        return wrapped;
+    }
+
+    /// <summary>One name's resource: opened by the first caller, under a lock, while the others wait for it.</summary>
+    private sealed class Entry(string name)
+    {
+        private readonly Lock _lock = new();
+        private T? _resource;
+
+        public T? Opened => Volatile.Read(ref _resource);
+
+        public T GetOrOpen(NamedResourceCache<T> cache)
+        {
+            if (Volatile.Read(ref _resource) is { } opened)
+            {
+                return opened;
+            }
+
+            lock (_lock)
+            {
+                if (_resource is null)
+                {
+                    Volatile.Write(ref _resource, cache.Open(name));
+                }
+
+                return _resource!;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Opened {Kind} '{Name}': {Description}")]
+    private static partial void LogOpened(ILogger logger, string kind, string name, string description);
+}
+
+/// <summary>A kind of named resource: its configuration section, its name in messages, and an example URL.</summary>
+/// <param name="Section">The section under <c>Polycloud</c>, for example <c>Blobs</c>.</param>
+/// <param name="Singular">The resource in a sentence, for example <c>blob bucket</c>.</param>
+/// <param name="Example">Example URLs for a name, quoted, for the "not configured" message.</param>
+internal sealed record ResourceKind(string Section, string Singular, Func<string, string> Example)
+{
+    public static readonly ResourceKind Blobs = new("Blobs", "blob bucket", static _ => "'file:///data?create=true' or 's3://bucket?region=us-east-1'");
+
+    public static readonly ResourceKind Queues = new("Queues", "queue", static n => $"'sqlite:///var/data/queues.db?queue={n}' or 'sqs://{n}?region=us-east-1'");
+
+    public static readonly ResourceKind Functions = new("Functions", "function", static n => $"'local://{n}' or 'lambda://{n}?region=us-east-1'");
+
+    public static readonly ResourceKind Databases = new("Databases", "database", static n => $"'sqlite:///var/data/{n}.db' or 'postgresql://host:5432/{n}?user=app&auth=aws-iam&region=eu-west-1'");
+}
