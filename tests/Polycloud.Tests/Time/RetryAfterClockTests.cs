@@ -26,7 +26,7 @@ public sealed class RetryAfterClockTests
     {
         var clock = new RecordingClock();
         var driver = new DateThrottledDriver(clock.GetUtcNow().AddSeconds(7));
-        var options = new CloudFunctionOptions { Retry = { MaxAttempts = 2, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMinutes(1) }, TimeProvider = clock };
+        var options = new CloudFunctionOptions { Retry = new() { MaxAttempts = 2, BaseDelay = TimeSpan.Zero, MaxDelay = TimeSpan.FromMinutes(1) }, TimeProvider = clock };
         await using var fn = new CloudFunction(driver, options);
         var call = fn.InvokeAsync(BinaryData.FromString("{}"), new FunctionInvokeOptions { Timeout = TimeSpan.FromMinutes(5) }, Ct);
         Assert.Equal(TimeSpan.FromMinutes(5), await clock.NextTimerAsync(Ct)); // the call's timeout
