@@ -50,15 +50,15 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">AlreadyExists or PreconditionFailed when the condition fails; InvalidArgument for bad input.</exception>
     public async Task<BlobWriteResult> UploadAsync(string key, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         if (content is null)
         {
-            throw CloudException.InvalidArgument(nameof(content), "a content stream is required.");
+            throw Invalid(nameof(content), "a content stream is required.");
         }
 
         if (!content.CanRead)
         {
-            throw CloudException.InvalidArgument(nameof(content), "the content stream must be readable.");
+            throw Invalid(nameof(content), "the content stream must be readable.");
         }
 
         options = PrepareUpload(options);
@@ -83,10 +83,10 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns>The new ETag.</returns>
     public async Task<BlobWriteResult> UploadAsync(string key, BinaryData content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         if (content is null)
         {
-            throw CloudException.InvalidArgument(nameof(content), "content is required; use BinaryData.Empty for an empty blob.");
+            throw Invalid(nameof(content), "content is required; use BinaryData.Empty for an empty blob.");
         }
 
         options = PrepareUpload(options);
@@ -120,7 +120,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">NotFound when the blob does not exist.</exception>
     public async Task<BlobDownload> OpenReadAsync(string key, BlobRange range = default, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         ValidateRange(range);
         var scope = OperationScope.Start("blob.read", _provider, _name, key);
         try
@@ -161,7 +161,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
 
         if (download.ContentLength > Array.MaxLength)
         {
-            throw CloudException.InvalidArgument(nameof(key), $"the blob is {download.ContentLength} bytes, too large to read into one array; use OpenReadAsync.");
+            throw Invalid(nameof(key), $"the blob is {download.ContentLength} bytes, too large to read into one array; use OpenReadAsync.");
         }
 
         var buffer = new byte[download.ContentLength];
@@ -191,7 +191,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     {
         if (destination is null || !destination.CanWrite)
         {
-            throw CloudException.InvalidArgument(nameof(destination), "a writable destination stream is required.");
+            throw Invalid(nameof(destination), "a writable destination stream is required.");
         }
 
         await using var download = await OpenReadAsync(key, range, cancellationToken).ConfigureAwait(false);
@@ -219,7 +219,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     {
         if (string.IsNullOrEmpty(path))
         {
-            throw CloudException.InvalidArgument(nameof(path), "a destination file path is required.");
+            throw Invalid(nameof(path), "a destination file path is required.");
         }
 
         string full = System.IO.Path.GetFullPath(path);
@@ -258,7 +258,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">NotFound when the blob does not exist.</exception>
     public async Task<BlobProperties> GetPropertiesAsync(string key, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         var scope = OperationScope.Start("blob.properties", _provider, _name, key);
         try
         {
@@ -278,7 +278,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns><see langword="true"/> when it exists.</returns>
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         var scope = OperationScope.Start("blob.exists", _provider, _name, key);
         try
         {
@@ -328,25 +328,25 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
             {
                 if (c < 0x20 || c == 0x7F)
                 {
-                    throw CloudException.InvalidArgument("options.Prefix", "the prefix contains a control character; keys never do.");
+                    throw Invalid("options.Prefix", "the prefix contains a control character; keys never do.");
                 }
             }
         }
 
         if (options.Delimiter is { Length: 0 })
         {
-            throw CloudException.InvalidArgument("options.Delimiter", "the delimiter must not be empty; use null for a flat listing.");
+            throw Invalid("options.Delimiter", "the delimiter must not be empty; use null for a flat listing.");
         }
 
         int pageSize = options.PageSize ?? DefaultPageSize;
         if (pageSize is < 1 or > 1000)
         {
-            throw CloudException.InvalidArgument("options.PageSize", $"the page size must be from 1 to 1000, not {pageSize}.");
+            throw Invalid("options.PageSize", $"the page size must be from 1 to 1000, not {pageSize}.");
         }
 
         if (continuationToken is { Length: 0 })
         {
-            throw CloudException.InvalidArgument(nameof(continuationToken), "the continuation token must not be empty; pass null for the first page.");
+            throw Invalid(nameof(continuationToken), "the continuation token must not be empty; pass null for the first page.");
         }
 
         var scope = OperationScope.Start("blob.list", _provider, _name, prefix);
@@ -371,8 +371,8 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">NotFound when the source does not exist.</exception>
     public async Task<BlobWriteResult> CopyAsync(string sourceKey, string destinationKey, BlobCopyOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(sourceKey, nameof(sourceKey));
-        BlobKeyRules.ValidateKey(destinationKey, nameof(destinationKey));
+        ValidateKey(sourceKey, nameof(sourceKey));
+        ValidateKey(destinationKey, nameof(destinationKey));
         var scope = OperationScope.Start("blob.copy", _provider, _name, destinationKey);
         try
         {
@@ -393,7 +393,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">NotFound when the blob does not exist.</exception>
     public async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         var scope = OperationScope.Start("blob.delete", _provider, _name, key);
         try
         {
@@ -412,7 +412,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns><see langword="true"/> when a blob was deleted, <see langword="false"/> when there was none.</returns>
     public async Task<bool> DeleteIfExistsAsync(string key, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         var scope = OperationScope.Start("blob.delete", _provider, _name, key);
         try
         {
@@ -436,16 +436,16 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns>The signed URL.</returns>
     public async Task<Uri> GetSignedUrlAsync(string key, BlobSignedUrlOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         options ??= new BlobSignedUrlOptions();
         if (options.ExpiresIn <= TimeSpan.Zero || options.ExpiresIn > TimeSpan.FromDays(7))
         {
-            throw CloudException.InvalidArgument("options.ExpiresIn", $"a signed URL must expire after more than zero and at most 7 days, not {options.ExpiresIn}.");
+            throw Invalid("options.ExpiresIn", $"a signed URL must expire after more than zero and at most 7 days, not {options.ExpiresIn}.");
         }
 
         if (options.Method is not SignedUrlMethod.Get and not SignedUrlMethod.Put)
         {
-            throw CloudException.InvalidArgument("options.Method", $"'{options.Method}' is not a signed URL method; use Get or Put.");
+            throw Invalid("options.Method", $"'{options.Method}' is not a signed URL method; use Get or Put.");
         }
 
         if (!_driver.Capabilities.SignedUrls)
@@ -502,20 +502,34 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <inheritdoc/>
     public override string ToString() => $"{_provider}:{_name}";
 
-    private static void ValidateRange(BlobRange range)
+    private CloudException Invalid(string argumentName, string rule) => CloudException.InvalidArgument(argumentName, rule, _provider);
+
+    private void ValidateKey(string key, string argumentName = "key")
+    {
+        try
+        {
+            BlobKeyRules.ValidateKey(key, argumentName);
+        }
+        catch (CloudException ex) when (ex.Provider is null)
+        {
+            throw CloudException.InvalidArgument(argumentName, ex.Message[(ex.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..], _provider);
+        }
+    }
+
+    private void ValidateRange(BlobRange range)
     {
         if (range.Offset < 0)
         {
-            throw CloudException.InvalidArgument("range.Offset", $"the offset must not be negative, not {range.Offset}.");
+            throw Invalid("range.Offset", $"the offset must not be negative, not {range.Offset}.");
         }
 
         if (range.Length < 0)
         {
-            throw CloudException.InvalidArgument("range.Length", $"the length must not be negative, not {range.Length}; use null to read to the end.");
+            throw Invalid("range.Length", $"the length must not be negative, not {range.Length}; use null to read to the end.");
         }
     }
 
-    private static BlobUploadOptions PrepareUpload(BlobUploadOptions? options)
+    private BlobUploadOptions PrepareUpload(BlobUploadOptions? options)
     {
         if (options is null)
         {
@@ -524,17 +538,17 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
 
         if (options.ContentMD5 is { Length: not 16 } md5)
         {
-            throw CloudException.InvalidArgument("options.ContentMD5", $"an MD5 is 16 bytes, not {md5.Length}.");
+            throw Invalid("options.ContentMD5", $"an MD5 is 16 bytes, not {md5.Length}.");
         }
 
         if (options.PartSize is < 5 * 1024 * 1024 or > 2000 * 1024 * 1024)
         {
-            throw CloudException.InvalidArgument("options.PartSize", $"the part size must be from 5 MiB to 2000 MiB, not {options.PartSize} bytes.");
+            throw Invalid("options.PartSize", $"the part size must be from 5 MiB to 2000 MiB, not {options.PartSize} bytes.");
         }
 
         if (options.Condition.Kind is BlobConditionKind.IfMatch && string.IsNullOrEmpty(options.Condition.ETag))
         {
-            throw CloudException.InvalidArgument("options.Condition", "an if-match condition needs an ETag.");
+            throw Invalid("options.Condition", "an if-match condition needs an ETag.");
         }
 
         if (options.Metadata is null || options.Metadata.Count == 0)

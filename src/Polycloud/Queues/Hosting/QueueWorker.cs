@@ -89,6 +89,7 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
             MaxLeaseRenewal = _options.MaxLeaseRenewal,
             WaitTime = _options.WaitTime,
             RetryDelay = _options.RetryDelay,
+            MaxRetryDelay = _options.MaxRetryDelay,
             OnError = ReportAsync,
         };
 

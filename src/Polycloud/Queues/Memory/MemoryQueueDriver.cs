@@ -28,13 +28,18 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
 
     private static readonly ConcurrentDictionary<string, Store> Shared = new(StringComparer.Ordinal);
     private readonly bool _create;
+    private readonly bool _shared;
+    private readonly TimeProvider _time;
     private Store? _store;
 
     /// <summary>Creates a private, empty in-memory queue.</summary>
     /// <param name="name">The queue name.</param>
-    public MemoryQueueDriver(string name = "memory")
+    /// <param name="timeProvider">The clock for leases, delays and retry delays (default <see cref="TimeProvider.System"/>;
+    /// tests pass a fake one).</param>
+    public MemoryQueueDriver(string name = "memory", TimeProvider? timeProvider = null)
     {
         QueueName = name;
+        _time = timeProvider ?? TimeProvider.System;
         _store = new Store();
     }
 
@@ -42,6 +47,8 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
     {
         QueueName = name;
         _create = create;
+        _shared = true;
+        _time = TimeProvider.System;
     }
 
     /// <inheritdoc/>
@@ -93,7 +100,7 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
         cancellationToken.ThrowIfCancellationRequested();
         var store = GetStore();
         var ids = new string[messages.Count];
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         lock (store.Gate)
         {
             for (int i = 0; i < messages.Count; i++)
@@ -118,7 +125,7 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
     {
         cancellationToken.ThrowIfCancellationRequested();
         var store = GetStore();
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         List<ReceivedMessage>? result = null;
         lock (store.Gate)
         {
@@ -181,7 +188,7 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
                 throw StaleLease(message, "change the lease of");
             }
 
-            e.VisibleAt = DateTimeOffset.UtcNow + visibleAfter;
+            e.VisibleAt = _time.GetUtcNow() + visibleAfter;
             if (visibleAfter == TimeSpan.Zero)
             {
                 e.Token = null;
@@ -190,6 +197,13 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
 
         return Task.FromResult<string?>(null);
     }
+
+    /// <inheritdoc/>
+    public bool IsSameQueue(IQueueDriver other)
+        => ReferenceEquals(this, other)
+            || (other is MemoryQueueDriver m
+                && ((_shared && m._shared && string.Equals(QueueName, m.QueueName, StringComparison.Ordinal))
+                    || (_store is not null && ReferenceEquals(_store, m._store))));
 
     /// <inheritdoc/>
     public CloudErrorCode ClassifyError(Exception exception) => CloudErrorCode.Unknown;
