@@ -39,7 +39,7 @@ public sealed class QueueLimitsTableTests
             Assert.Equal(queue.Capabilities.MaxAttributes, int.Parse(attributes[i].Split(' ')[0], CultureInfo.InvariantCulture));
 
             // The limit the table states is the one the queue enforces, before any call.
-            var ex = Assert.Throws<AggregateException>(() => queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = queue.Capabilities.MaxReceiveBatch + 1 }).Wait());
+            var ex = Assert.Throws<AggregateException>(() => queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = queue.Capabilities.MaxReceiveBatch + 1 }, TestContext.Current.CancellationToken).Wait(TestContext.Current.CancellationToken));
             var cloud = Assert.IsType<CloudException>(ex.InnerException);
             Assert.Equal(CloudErrorCode.InvalidArgument, cloud.ErrorCode);
             Assert.Contains($"at most {queue.Capabilities.MaxReceiveBatch} messages", cloud.Message, StringComparison.Ordinal);

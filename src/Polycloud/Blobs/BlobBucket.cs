@@ -22,6 +22,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     private readonly IBlobDriver _driver;
     private readonly string _provider;
     private readonly string _name;
+    private int _disposed;
 
     /// <summary>Wraps a driver. The bucket owns it and disposes it.</summary>
     /// <param name="driver">The driver, for example <c>new S3BlobDriver(client, "my-bucket")</c>.</param>
@@ -217,12 +218,22 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns>The number of bytes written.</returns>
     public async Task<long> DownloadToFileAsync(string key, string path, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         if (string.IsNullOrEmpty(path))
         {
             throw Invalid(nameof(path), "a destination file path is required.");
         }
 
         string full = System.IO.Path.GetFullPath(path);
+        if (System.IO.Path.GetDirectoryName(full) is { } directory && !Directory.Exists(directory))
+        {
+            throw Invalid(nameof(path), $"the directory '{directory}' of the destination file does not exist; create it first.");
+        }
+
+        if (Directory.Exists(full))
+        {
+            throw Invalid(nameof(path), $"'{full}' is a directory; give the path of a file.");
+        }
         string temp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".partial";
         try
         {
@@ -320,6 +331,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns>The page.</returns>
     public async Task<BlobPage> ListPageAsync(BlobListOptions? options = null, string? continuationToken = null, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         options ??= BlobListOptions.Default;
         string prefix = options.Prefix ?? string.Empty;
         if (prefix.Length > 0)
@@ -494,18 +506,31 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     public CloudErrorCode GetErrorCode(Exception exception) => PortableErrors.Code(exception, _driver.ClassifyError);
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _driver.DisposeAsync();
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? _driver.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <inheritdoc/>
-    public void Dispose() => _driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc/>
     public override string ToString() => $"{_provider}:{_name}";
 
     private CloudException Invalid(string argumentName, string rule) => CloudException.InvalidArgument(argumentName, rule, _provider);
 
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new CloudException(
+                CloudErrorCode.PreconditionFailed,
+                $"{_provider}: the bucket '{_name}' was disposed; open it again to use it.",
+                _provider,
+                new ObjectDisposedException(ToString()));
+        }
+    }
+
     private void ValidateKey(string key, string argumentName = "key")
     {
+        ThrowIfDisposed();
         try
         {
             BlobKeyRules.ValidateKey(key, argumentName);
