@@ -448,7 +448,7 @@ public sealed partial class AzureBlobDriver : IBlobDriver, Polycloud.Drivers.IRe
         ContentDisposition = p.ContentDisposition,
         ContentEncoding = p.ContentEncoding,
         ContentLanguage = p.ContentLanguage,
-        ContentMD5 = p.ContentHash is { Length: 16 } md5 ? md5 : null,
+        ContentMD5 = p.ContentHash is { Length: 16 } md5 ? new ReadOnlyMemory<byte>(md5) : (ReadOnlyMemory<byte>?)null, // never an empty array: null when there is none
         Metadata = FromMetadata(p.Metadata),
     };
 

@@ -208,7 +208,7 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
             ContentDisposition = t.ContentDisposition,
             ContentEncoding = t.ContentEncoding,
             ContentLanguage = t.ContentLanguage,
-            ContentMD5 = t.Md5,
+            ContentMD5 = t.Md5 is { Length: 16 } md5 ? new ReadOnlyMemory<byte>(md5) : (ReadOnlyMemory<byte>?)null,
             Metadata = t.Metadata is null ? BlobProperties.EmptyMetadata : new Dictionary<string, string>(t.Metadata),
         };
     }
