@@ -31,7 +31,7 @@ public sealed class FileBlobSafetyTests : IDisposable
         await File.WriteAllBytesAsync(temp, new byte[1024 * 1024], Ct);
 
         // Another process owns the temporary file the way a writer does: an exclusive flock on "{temp}.lock".
-        using var writer = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["--exclusive", temp + ".lock", "-c", "echo locked; exec sleep 600"]) { RedirectStandardOutput = true })!;
+        using var writer = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["--exclusive", "--no-fork", temp + ".lock", "-c", "echo locked; exec sleep 600"]) { RedirectStandardOutput = true })!;
         try
         {
             Assert.Equal("locked", await writer.StandardOutput.ReadLineAsync(Ct));
@@ -42,7 +42,7 @@ public sealed class FileBlobSafetyTests : IDisposable
                 Assert.True(File.Exists(temp));
             }
 
-            writer.Kill(entireProcessTree: true); // SIGKILL: the lock is released by the kernel, the file stays
+            writer.Kill(entireProcessTree: true); // SIGKILL (one process: flock execs the shell, which execs sleep): the kernel releases the lock, the file stays
             await writer.WaitForExitAsync(Ct);
         }
         finally
