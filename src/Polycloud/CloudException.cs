@@ -60,7 +60,16 @@ public class CloudException : Exception
     /// <param name="rule">What was wrong, as a sentence.</param>
     /// <returns>The exception, to throw.</returns>
     public static CloudException InvalidArgument(string argumentName, string rule)
-        => new(CloudErrorCode.InvalidArgument, $"Invalid argument '{argumentName}': {rule}") { Data = { ["ArgumentName"] = argumentName } };
+        => InvalidArgument(argumentName, rule, null);
+
+    /// <summary>Creates an <see cref="CloudErrorCode.InvalidArgument"/> exception for a bad argument given to a resource of a
+    /// known provider, naming the argument and the rule it broke; <see cref="Provider"/> is set.</summary>
+    /// <param name="argumentName">The parameter or setting name.</param>
+    /// <param name="rule">What was wrong, as a sentence.</param>
+    /// <param name="provider">The provider of the resource the argument was given to, or <see langword="null"/>.</param>
+    /// <returns>The exception, to throw.</returns>
+    public static CloudException InvalidArgument(string argumentName, string rule, string? provider)
+        => new(CloudErrorCode.InvalidArgument, $"Invalid argument '{argumentName}': {rule}", string.IsNullOrEmpty(provider) ? null : provider) { Data = { ["ArgumentName"] = argumentName } };
 
     /// <summary>Creates a <see cref="CloudErrorCode.NotSupported"/> exception for a feature a provider lacks.</summary>
     /// <param name="provider">The provider name.</param>

@@ -52,7 +52,12 @@ public sealed partial class PolycloudOpener
         long? maxDeliveries = parsed.GetInt64("maxDeliveries", 1, 1000);
         if (maxDeliveries is not null && string.IsNullOrEmpty(deadLetterUrl))
         {
-            throw CloudException.InvalidArgument("maxDeliveries", $"'{parsed}' sets maxDeliveries without deadLetterQueue; set deadLetterQueue to the URL of the queue that receives messages that failed too often.");
+            throw CloudException.InvalidArgument("maxDeliveries", $"'{parsed}' sets maxDeliveries without deadLetterQueue. Without a dead-letter queue a failing message is never dropped: it is retried with back-off for as long as the provider keeps it. Set deadLetterQueue to the URL of the queue that receives messages delivered more than maxDeliveries times, or remove maxDeliveries.");
+        }
+
+        if (!string.IsNullOrEmpty(deadLetterUrl) && string.Equals(Normalize(parsed), Normalize(CloudUrl.Parse(deadLetterUrl)), StringComparison.Ordinal))
+        {
+            throw CloudException.InvalidArgument("deadLetterQueue", $"'{parsed}' names itself as its dead-letter queue; dead-lettering into it would redeliver failing messages forever under new ids. Set deadLetterQueue to another queue's URL.");
         }
 
         var factory = _queues.Resolve(parsed);
@@ -88,6 +93,12 @@ public sealed partial class PolycloudOpener
         {
             return new MessageQueue(driver, new MessageQueueOptions { DeadLetterQueue = deadLetter, MaxDeliveries = (int)(maxDeliveries ?? 5), TimeProvider = time });
         }
+        catch (CloudException ex) when (ex.ErrorCode == CloudErrorCode.InvalidArgument && ex.Data["ArgumentName"] is "options.DeadLetterQueue")
+        {
+            deadLetter.Dispose();
+            driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw CloudException.InvalidArgument("deadLetterQueue", $"'{parsed}' and its dead-letter queue '{deadLetter.Provider}:{deadLetter.Name}' are the same queue reached by two names; dead-lettering into it would redeliver failing messages forever under new ids. Set deadLetterQueue to another queue.", driver.ProviderName);
+        }
         catch
         {
             driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -95,6 +106,23 @@ public sealed partial class PolycloudOpener
             throw;
         }
     }
+
+    /// <summary>A queue URL in a form where two spellings of the same URL compare equal: lower-case scheme, no trailing
+    /// slash, settings sorted by name without the portable dead-lettering ones.</summary>
+    private static string Normalize(CloudUrl url)
+    {
+        var sb = new System.Text.StringBuilder(url.Scheme).Append("://").Append(url.Host).Append(url.Path.TrimEnd('/'));
+        foreach (var (name, value) in url.Settings.Where(kv => !IsPortableQueueSetting(kv.Key)).OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            sb.Append('\n').Append(name.ToLowerInvariant()).Append('=').Append(value);
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsPortableQueueSetting(string name)
+        => name.Equals("deadLetterQueue", StringComparison.OrdinalIgnoreCase) || name.Equals("maxDeliveries", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("create", StringComparison.OrdinalIgnoreCase);
 
     private void InitializeQueues(IServiceProvider? services)
     {

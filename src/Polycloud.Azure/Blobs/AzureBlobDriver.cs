@@ -30,12 +30,11 @@ namespace Polycloud.Azure.Blobs;
 /// <c>azblob://container?account=…</c> through <see cref="PolycloudOpener"/> after <c>AddAzure()</c>.
 /// </summary>
 /// <remarks>
-/// <para>Uploads stream through <c>BlobClient.UploadAsync</c>:
-/// content up to the part size goes in one Put Blob request, larger content in blocks of the part size committed at the
-/// end, so a failed or cancelled upload leaves no blob. With an expected MD5, content already in memory (and stream
-/// content no larger than one part) is hashed and checked before anything is sent, then sent with
-/// <c>x-ms-blob-content-md5</c>, which the service checks and stores; a larger stream stages its blocks while the MD5
-/// is computed, and the block list is committed only when it matches.</para>
+/// <para>Every upload stores its MD5. Content up to the part size (bytes in memory, or a stream, seekable or not, that
+/// ends within one part) is hashed and goes in one Put Blob request with <c>x-ms-blob-content-md5</c>, which the
+/// service checks and stores; larger content goes in blocks of the part size, staged while the MD5 is computed and
+/// committed at the end with it, so a failed or cancelled upload leaves no blob. An expected MD5 is compared before
+/// anything is sent (in memory) or before the block list is committed (larger streams).</para>
 /// <para>Metadata keys are stored as C# identifiers ('_' as "__", '-' as "_h"), as Azure requires; non-ASCII values
 /// are stored as RFC 2047 encoded words. Both are decoded on read.</para>
 /// </remarks>
@@ -104,22 +103,10 @@ public sealed partial class AzureBlobDriver : IBlobDriver, Polycloud.Drivers.IRe
     {
         ValidateAddressable(key);
         int partSize = options.PartSize ?? DefaultPartSize;
-        if (options.ContentMD5 is { } expected)
-        {
-            return await UploadVerifiedAsync(key, content, options, expected, partSize, cancellationToken).ConfigureAwait(false);
-        }
 
-        var blob = _container.GetBlobClient(key);
-        var native = ToUploadOptions(options, partSize, contentHash: null);
-        try
-        {
-            var response = await blob.UploadAsync(content, native, cancellationToken).ConfigureAwait(false);
-            return new BlobWriteResult(response.Value.ETag.AsQuoted(), response.Value.LastModified);
-        }
-        catch (RequestFailedException e) when (ConditionFailure(e, options.Condition, key, isCopy: false) is { } failure)
-        {
-            throw failure;
-        }
+        // Seekable or not, a stream is read one part ahead: content that fits is one Put Blob with its MD5, larger
+        // content is staged in blocks while hashing and committed with the MD5, so every upload stores one.
+        return await UploadHashedAsync(key, content, options, options.ContentMD5, partSize, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -127,15 +114,12 @@ public sealed partial class AzureBlobDriver : IBlobDriver, Polycloud.Drivers.IRe
     {
         ValidateAddressable(key);
         int partSize = options.PartSize ?? DefaultPartSize;
-        byte[]? contentHash = null;
-        if (options.ContentMD5 is { } expected)
+        // The bytes are in memory: hash them, check an expected MD5 before sending anything, and send the MD5 so the
+        // service checks and stores it.
+        byte[] contentHash = MD5.HashData(content.ToMemory().Span);
+        if (options.ContentMD5 is { } expected && !expected.Span.SequenceEqual(contentHash))
         {
-            // The bytes are in memory: check before sending anything, then let the service check and store it too.
-            contentHash = MD5.HashData(content.ToMemory().Span);
-            if (!expected.Span.SequenceEqual(contentHash))
-            {
-                throw Md5Mismatch(key);
-            }
+            throw Md5Mismatch(key);
         }
 
         var blob = _container.GetBlobClient(key);
@@ -464,7 +448,7 @@ public sealed partial class AzureBlobDriver : IBlobDriver, Polycloud.Drivers.IRe
         ContentDisposition = p.ContentDisposition,
         ContentEncoding = p.ContentEncoding,
         ContentLanguage = p.ContentLanguage,
-        ContentMD5 = p.ContentHash is { Length: 16 } md5 ? md5 : null,
+        ContentMD5 = p.ContentHash is { Length: 16 } md5 ? new ReadOnlyMemory<byte>(md5) : (ReadOnlyMemory<byte>?)null, // never an empty array: null when there is none
         Metadata = FromMetadata(p.Metadata),
     };
 
@@ -537,7 +521,7 @@ public sealed partial class AzureBlobDriver : IBlobDriver, Polycloud.Drivers.IRe
         return native;
     }
 
-    private async Task<BlobWriteResult> UploadVerifiedAsync(string key, Stream content, BlobUploadOptions options, ReadOnlyMemory<byte> expected, int partSize, CancellationToken cancellationToken)
+    private async Task<BlobWriteResult> UploadHashedAsync(string key, Stream content, BlobUploadOptions options, ReadOnlyMemory<byte>? expected, int partSize, CancellationToken cancellationToken)
     {
         byte[]? buffer = ArrayPool<byte>.Shared.Rent(partSize);
         int filled;
@@ -611,7 +595,7 @@ public sealed partial class AzureBlobDriver : IBlobDriver, Polycloud.Drivers.IRe
         }
 
         byte[] md5 = hash.GetHashAndReset();
-        if (!expected.Span.SequenceEqual(md5))
+        if (expected is { } wanted && !wanted.Span.SequenceEqual(md5))
         {
             throw Md5Mismatch(key);
         }

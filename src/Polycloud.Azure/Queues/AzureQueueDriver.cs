@@ -169,6 +169,11 @@ public sealed partial class AzureQueueDriver : IQueueDriver, Polycloud.Drivers.I
     }
 
     /// <inheritdoc/>
+    public bool IsSameQueue(IQueueDriver other)
+        => ReferenceEquals(this, other)
+            || (other is AzureQueueDriver a && Uri.Compare(_client.Uri, a._client.Uri, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
+
+    /// <inheritdoc/>
     public CloudErrorCode ClassifyError(Exception exception) => AzureStorageErrors.Classify(exception, FromErrorCode);
 
     /// <summary>The Queue service's error codes whose meaning the status alone does not carry.</summary>

@@ -19,6 +19,10 @@ internal static partial class LockInAnalyzer
 
     private static readonly Lock LocatorLock = new();
 
+    /// <summary>Compiler errors that mean a reference did not resolve (packages not restored, a missing assembly):
+    /// type or namespace not found, predefined type missing, metadata file missing, type in an unreferenced assembly.</summary>
+    private static readonly HashSet<string> UnresolvedReferenceIds = new(StringComparer.Ordinal) { "CS0006", "CS0012", "CS0234", "CS0246", "CS0518" };
+
     /// <summary>Loads <paramref name="path"/> (a .sln/.slnx, a .csproj, or a folder holding exactly one of them) with MSBuild and analyses it.</summary>
     public static async Task<LockInReport> AnalyzeAsync(string path, TextWriter? log = null, CancellationToken cancellationToken = default)
     {
@@ -70,10 +74,13 @@ internal static partial class LockInAnalyzer
             target,
             results.Select(r => (r.Name, r.Path, r.Files, r.Lines)),
             [.. results.SelectMany(r => r.Findings)],
-            stopwatch.Elapsed);
+            stopwatch.Elapsed) with
+        {
+            Unresolved = [.. results.Where(r => r.Unresolved is not null).Select(r => r.Unresolved!)],
+        };
     }
 
-    private static async Task<(string Name, string Path, int Files, int Lines, List<LockInFinding> Findings)> AnalyzeProjectAsync(Project project, CancellationToken cancellationToken)
+    private static async Task<(string Name, string Path, int Files, int Lines, List<LockInFinding> Findings, UnresolvedReferences? Unresolved)> AnalyzeProjectAsync(Project project, CancellationToken cancellationToken)
     {
         var name = DisplayName(project);
         var files = 0;
@@ -94,8 +101,12 @@ internal static partial class LockInAnalyzer
         var compilation = await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
         if (compilation is null)
         {
-            return (name, project.FilePath ?? name, files, lines, findings);
+            return (name, project.FilePath ?? name, files, lines, findings, new UnresolvedReferences(name, 1, "the project could not be compiled"));
         }
+
+        var unresolved = compilation.GetDiagnostics(cancellationToken)
+            .Where(d => d.Severity == DiagnosticSeverity.Error && UnresolvedReferenceIds.Contains(d.Id))
+            .ToList();
 
         var options = new CompilationWithAnalyzersOptions(
             project.AnalyzerOptions,
@@ -133,7 +144,26 @@ internal static partial class LockInAnalyzer
                 diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        return (name, project.FilePath ?? name, files, lines, findings);
+        var summary = unresolved.Count == 0
+            ? null
+            : new UnresolvedReferences(name, unresolved.Count, $"{unresolved[0].Id}: {unresolved[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
+        return (name, project.FilePath ?? name, files, lines, findings, summary);
+    }
+
+    /// <summary>Runs <c>dotnet restore</c> on the target (for <c>--restore</c>).</summary>
+    /// <returns>The exit code and what restore wrote.</returns>
+    public static async Task<(int ExitCode, string Output)> RestoreAsync(string path, CancellationToken cancellationToken)
+    {
+        var target = ResolveTarget(path);
+        using var restore = Process.Start(new ProcessStartInfo("dotnet", ["restore", target, "--verbosity", "quiet"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("could not start 'dotnet restore'.");
+        var output = restore.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = restore.StandardError.ReadToEndAsync(cancellationToken);
+        await restore.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return (restore.ExitCode, (await output.ConfigureAwait(false)) + (await error.ConfigureAwait(false)));
     }
 
     internal static string ResolveTarget(string path)

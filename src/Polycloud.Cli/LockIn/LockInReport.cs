@@ -73,6 +73,9 @@ internal sealed record ProjectSummary(string Name, string Path, int Files, int L
 /// <param name="Elapsed">Wall-clock time of the analysis.</param>
 internal sealed record LockInReport(string Target, IReadOnlyList<ProjectSummary> Projects, IReadOnlyList<LockInFinding> Findings, TimeSpan Elapsed)
 {
+    /// <summary>Projects whose references did not resolve (packages not restored): their lock-in cannot be seen.</summary>
+    public IReadOnlyList<UnresolvedReferences> Unresolved { get; init; } = [];
+
     /// <summary>All sites.</summary>
     public int Sites => Projects.Sum(p => p.Sites);
 
@@ -150,3 +153,9 @@ internal static class LockInScore
         return Math.Clamp(score, 1, 99);
     }
 }
+
+/// <summary>A project whose references did not resolve.</summary>
+/// <param name="Project">The project name.</param>
+/// <param name="Errors">How many compiler errors say a type, namespace or assembly was not found.</param>
+/// <param name="First">The first of them.</param>
+internal sealed record UnresolvedReferences(string Project, int Errors, string First);

@@ -538,7 +538,7 @@ public sealed partial class GcsBlobDriver : IBlobDriver, Polycloud.Drivers.IReso
             ContentDisposition = o.ContentDisposition,
             ContentEncoding = o.ContentEncoding,
             ContentLanguage = o.ContentLanguage,
-            ContentMD5 = string.IsNullOrEmpty(o.Md5Hash) ? null : Convert.FromBase64String(o.Md5Hash),
+            ContentMD5 = string.IsNullOrEmpty(o.Md5Hash) ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(Convert.FromBase64String(o.Md5Hash)), // never an empty array
             Metadata = metadata ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(),
         };
     }

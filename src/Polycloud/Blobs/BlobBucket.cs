@@ -23,6 +23,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     private int _disposed;
     private readonly string _provider;
     private readonly string _name;
+    private int _disposed;
 
     /// <summary>Wraps a driver. The bucket owns it and disposes it.</summary>
     /// <param name="driver">The driver, for example <c>new S3BlobDriver(client, "my-bucket")</c>.</param>
@@ -51,15 +52,15 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">AlreadyExists or PreconditionFailed when the condition fails; InvalidArgument for bad input.</exception>
     public async Task<BlobWriteResult> UploadAsync(string key, Stream content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         if (content is null)
         {
-            throw CloudException.InvalidArgument(nameof(content), "a content stream is required.");
+            throw Invalid(nameof(content), "a content stream is required.");
         }
 
         if (!content.CanRead)
         {
-            throw CloudException.InvalidArgument(nameof(content), "the content stream must be readable.");
+            throw Invalid(nameof(content), "the content stream must be readable.");
         }
 
         options = PrepareUpload(options);
@@ -84,10 +85,10 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns>The new ETag.</returns>
     public async Task<BlobWriteResult> UploadAsync(string key, BinaryData content, BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         if (content is null)
         {
-            throw CloudException.InvalidArgument(nameof(content), "content is required; use BinaryData.Empty for an empty blob.");
+            throw Invalid(nameof(content), "content is required; use BinaryData.Empty for an empty blob.");
         }
 
         options = PrepareUpload(options);
@@ -121,7 +122,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">NotFound when the blob does not exist.</exception>
     public async Task<BlobDownload> OpenReadAsync(string key, BlobRange range = default, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         ValidateRange(range);
         var scope = OperationScope.Start("blob.read", _provider, _name, key);
         try
@@ -173,7 +174,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
 
         if (download.ContentLength > Array.MaxLength)
         {
-            throw CloudException.InvalidArgument(nameof(key), $"the blob is {download.ContentLength} bytes, too large to read into one array; use OpenReadAsync.");
+            throw Invalid(nameof(key), $"the blob is {download.ContentLength} bytes, too large to read into one array; use OpenReadAsync.");
         }
 
         var buffer = new byte[download.ContentLength];
@@ -203,7 +204,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     {
         if (destination is null || !destination.CanWrite)
         {
-            throw CloudException.InvalidArgument(nameof(destination), "a writable destination stream is required.");
+            throw Invalid(nameof(destination), "a writable destination stream is required.");
         }
 
         await using var download = await OpenReadAsync(key, range, cancellationToken).ConfigureAwait(false);
@@ -229,12 +230,22 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns>The number of bytes written.</returns>
     public async Task<long> DownloadToFileAsync(string key, string path, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         if (string.IsNullOrEmpty(path))
         {
-            throw CloudException.InvalidArgument(nameof(path), "a destination file path is required.");
+            throw Invalid(nameof(path), "a destination file path is required.");
         }
 
         string full = System.IO.Path.GetFullPath(path);
+        if (System.IO.Path.GetDirectoryName(full) is { } directory && !Directory.Exists(directory))
+        {
+            throw Invalid(nameof(path), $"the directory '{directory}' of the destination file does not exist; create it first.");
+        }
+
+        if (Directory.Exists(full))
+        {
+            throw Invalid(nameof(path), $"'{full}' is a directory; give the path of a file.");
+        }
         string temp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".partial";
         try
         {
@@ -270,7 +281,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">NotFound when the blob does not exist.</exception>
     public async Task<BlobProperties> GetPropertiesAsync(string key, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         var scope = OperationScope.Start("blob.properties", _provider, _name, key);
         try
         {
@@ -290,7 +301,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns><see langword="true"/> when it exists.</returns>
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         var scope = OperationScope.Start("blob.exists", _provider, _name, key);
         try
         {
@@ -332,6 +343,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns>The page.</returns>
     public async Task<BlobPage> ListPageAsync(BlobListOptions? options = null, string? continuationToken = null, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         options ??= BlobListOptions.Default;
         string prefix = options.Prefix ?? string.Empty;
         if (prefix.Length > 0)
@@ -340,25 +352,25 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
             {
                 if (c < 0x20 || c == 0x7F)
                 {
-                    throw CloudException.InvalidArgument("options.Prefix", "the prefix contains a control character; keys never do.");
+                    throw Invalid("options.Prefix", "the prefix contains a control character; keys never do.");
                 }
             }
         }
 
         if (options.Delimiter is { Length: 0 })
         {
-            throw CloudException.InvalidArgument("options.Delimiter", "the delimiter must not be empty; use null for a flat listing.");
+            throw Invalid("options.Delimiter", "the delimiter must not be empty; use null for a flat listing.");
         }
 
         int pageSize = options.PageSize ?? DefaultPageSize;
         if (pageSize is < 1 or > 1000)
         {
-            throw CloudException.InvalidArgument("options.PageSize", $"the page size must be from 1 to 1000, not {pageSize}.");
+            throw Invalid("options.PageSize", $"the page size must be from 1 to 1000, not {pageSize}.");
         }
 
         if (continuationToken is { Length: 0 })
         {
-            throw CloudException.InvalidArgument(nameof(continuationToken), "the continuation token must not be empty; pass null for the first page.");
+            throw Invalid(nameof(continuationToken), "the continuation token must not be empty; pass null for the first page.");
         }
 
         var scope = OperationScope.Start("blob.list", _provider, _name, prefix);
@@ -383,8 +395,8 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">NotFound when the source does not exist.</exception>
     public async Task<BlobWriteResult> CopyAsync(string sourceKey, string destinationKey, BlobCopyOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(sourceKey, nameof(sourceKey));
-        BlobKeyRules.ValidateKey(destinationKey, nameof(destinationKey));
+        ValidateKey(sourceKey, nameof(sourceKey));
+        ValidateKey(destinationKey, nameof(destinationKey));
         var scope = OperationScope.Start("blob.copy", _provider, _name, destinationKey);
         try
         {
@@ -405,7 +417,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <exception cref="CloudException">NotFound when the blob does not exist.</exception>
     public async Task DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         var scope = OperationScope.Start("blob.delete", _provider, _name, key);
         try
         {
@@ -424,7 +436,7 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns><see langword="true"/> when a blob was deleted, <see langword="false"/> when there was none.</returns>
     public async Task<bool> DeleteIfExistsAsync(string key, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         var scope = OperationScope.Start("blob.delete", _provider, _name, key);
         try
         {
@@ -448,16 +460,16 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <returns>The signed URL.</returns>
     public async Task<Uri> GetSignedUrlAsync(string key, BlobSignedUrlOptions? options = null, CancellationToken cancellationToken = default)
     {
-        BlobKeyRules.ValidateKey(key);
+        ValidateKey(key);
         options ??= new BlobSignedUrlOptions();
         if (options.ExpiresIn <= TimeSpan.Zero || options.ExpiresIn > TimeSpan.FromDays(7))
         {
-            throw CloudException.InvalidArgument("options.ExpiresIn", $"a signed URL must expire after more than zero and at most 7 days, not {options.ExpiresIn}.");
+            throw Invalid("options.ExpiresIn", $"a signed URL must expire after more than zero and at most 7 days, not {options.ExpiresIn}.");
         }
 
         if (options.Method is not SignedUrlMethod.Get and not SignedUrlMethod.Put)
         {
-            throw CloudException.InvalidArgument("options.Method", $"'{options.Method}' is not a signed URL method; use Get or Put.");
+            throw Invalid("options.Method", $"'{options.Method}' is not a signed URL method; use Get or Put.");
         }
 
         if (!_driver.Capabilities.SignedUrls)
@@ -514,20 +526,47 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <inheritdoc/>
     public override string ToString() => $"{_provider}:{_name}";
 
-    private static void ValidateRange(BlobRange range)
+    private CloudException Invalid(string argumentName, string rule) => CloudException.InvalidArgument(argumentName, rule, _provider);
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new CloudException(
+                CloudErrorCode.PreconditionFailed,
+                $"{_provider}: the bucket '{_name}' was disposed; open it again to use it.",
+                _provider,
+                new ObjectDisposedException(ToString()));
+        }
+    }
+
+    private void ValidateKey(string key, string argumentName = "key")
+    {
+        ThrowIfDisposed();
+        try
+        {
+            BlobKeyRules.ValidateKey(key, argumentName);
+        }
+        catch (CloudException ex) when (ex.Provider is null)
+        {
+            throw CloudException.InvalidArgument(argumentName, ex.Message[(ex.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..], _provider);
+        }
+    }
+
+    private void ValidateRange(BlobRange range)
     {
         if (range.Offset < 0)
         {
-            throw CloudException.InvalidArgument("range.Offset", $"the offset must not be negative, not {range.Offset}.");
+            throw Invalid("range.Offset", $"the offset must not be negative, not {range.Offset}.");
         }
 
         if (range.Length < 0)
         {
-            throw CloudException.InvalidArgument("range.Length", $"the length must not be negative, not {range.Length}; use null to read to the end.");
+            throw Invalid("range.Length", $"the length must not be negative, not {range.Length}; use null to read to the end.");
         }
     }
 
-    private static BlobUploadOptions PrepareUpload(BlobUploadOptions? options)
+    private BlobUploadOptions PrepareUpload(BlobUploadOptions? options)
     {
         if (options is null)
         {
@@ -536,17 +575,17 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
 
         if (options.ContentMD5 is { Length: not 16 } md5)
         {
-            throw CloudException.InvalidArgument("options.ContentMD5", $"an MD5 is 16 bytes, not {md5.Length}.");
+            throw Invalid("options.ContentMD5", $"an MD5 is 16 bytes, not {md5.Length}.");
         }
 
         if (options.PartSize is < 5 * 1024 * 1024 or > 2000 * 1024 * 1024)
         {
-            throw CloudException.InvalidArgument("options.PartSize", $"the part size must be from 5 MiB to 2000 MiB, not {options.PartSize} bytes.");
+            throw Invalid("options.PartSize", $"the part size must be from 5 MiB to 2000 MiB, not {options.PartSize} bytes.");
         }
 
         if (options.Condition.Kind is BlobConditionKind.IfMatch && string.IsNullOrEmpty(options.Condition.ETag))
         {
-            throw CloudException.InvalidArgument("options.Condition", "an if-match condition needs an ETag.");
+            throw Invalid("options.Condition", "an if-match condition needs an ETag.");
         }
 
         if (options.Metadata is null || options.Metadata.Count == 0)

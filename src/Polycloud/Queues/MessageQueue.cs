@@ -35,7 +35,8 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     /// <summary>The attribute that carries the delivery count of a message dead-lettered by the portable layer.</summary>
     public const string DeliveryCountAttribute = "polycloud-delivery-count";
 
-    private const int MaxReceiveMessages = 1000;
+    private const int MaxBatchMessages = 1000;
+    private static readonly TimeSpan MaxWaitTime = TimeSpan.FromHours(1);
     private const int MaxAttributeNameLength = 256;
     private int _disposed;
     private static readonly TimeSpan MinLease = TimeSpan.FromSeconds(1);
@@ -64,12 +65,18 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
         {
             if (options.MaxDeliveries < 1)
             {
-                throw CloudException.InvalidArgument("options.MaxDeliveries", $"the maximum number of deliveries must be at least 1, not {options.MaxDeliveries}.");
+                throw CloudException.InvalidArgument("options.MaxDeliveries", $"the maximum number of deliveries must be at least 1, not {options.MaxDeliveries}.", driver.ProviderName);
             }
 
-            if (ReferenceEquals(dlq, this) || ReferenceEquals(dlq._driver, driver))
+            for (var q = dlq; q is not null; q = q._deadLetterQueue)
             {
-                throw CloudException.InvalidArgument("options.DeadLetterQueue", "the dead-letter queue must be another queue.");
+                if (ReferenceEquals(q, this) || q._driver.IsSameQueue(driver) || driver.IsSameQueue(q._driver))
+                {
+                    throw CloudException.InvalidArgument(
+                        "options.DeadLetterQueue",
+                        $"the dead-letter queue of '{driver.QueueName}' is that same {driver.ProviderName} queue{(ReferenceEquals(q, dlq) ? string.Empty : " (through the dead-letter queue's own dead-letter queue)")}; dead-lettering into it would redeliver failing messages forever under new ids. Set deadLetterQueue to another queue.",
+                        driver.ProviderName);
+                }
             }
 
             if (!_capabilities.ReportsDeliveryCount)
@@ -178,13 +185,18 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     {
         if (messages is null)
         {
-            throw CloudException.InvalidArgument(nameof(messages), "a collection of messages is required.");
+            throw Invalid(nameof(messages), "a collection of messages is required.");
         }
 
         var list = messages as IReadOnlyList<QueueMessage> ?? messages.ToArray();
         if (list.Count == 0)
         {
-            throw CloudException.InvalidArgument(nameof(messages), "at least one message is required.");
+            throw Invalid(nameof(messages), "at least one message is required.");
+        }
+
+        if (list.Count > MaxBatchMessages)
+        {
+            throw Invalid(nameof(messages), $"{_provider} takes at most {MaxBatchMessages} messages per SendBatchAsync call (sent in native calls of up to {Math.Max(1, _capabilities.MaxSendBatch)}), not {list.Count}; split the batch.");
         }
 
         long size = 0;
@@ -249,16 +261,14 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(QueueReceiveOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= QueueReceiveOptions.Default;
-        if (options.MaxMessages is < 1 or > MaxReceiveMessages)
+        int maxMessages = Math.Max(1, _capabilities.MaxReceiveBatch);
+        if (options.MaxMessages < 1 || options.MaxMessages > maxMessages)
         {
-            throw CloudException.InvalidArgument("options.MaxMessages", $"the number of messages must be from 1 to {MaxReceiveMessages}, not {options.MaxMessages}.");
+            throw Invalid("options.MaxMessages", $"{_provider} returns at most {maxMessages} messages per receive; the number must be from 1 to {maxMessages}, not {options.MaxMessages}.");
         }
 
         ValidateLease(options.LeaseDuration, "options.LeaseDuration");
-        if (options.WaitTime < TimeSpan.Zero || options.WaitTime > TimeSpan.FromHours(1))
-        {
-            throw CloudException.InvalidArgument("options.WaitTime", $"the wait time must be from zero to one hour, not {options.WaitTime}.");
-        }
+        ValidateWaitTime(options.WaitTime, "options.WaitTime");
 
         var scope = OperationScope.Start("queue.receive", _provider, _name, null);
         try
@@ -312,7 +322,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
         ValidateReceived(message);
         if (retryAfter < TimeSpan.Zero || retryAfter > _capabilities.MaxLease)
         {
-            throw CloudException.InvalidArgument(nameof(retryAfter), $"the retry delay must be from zero to {_capabilities.MaxLease} on {_provider}, not {retryAfter}.");
+            throw Invalid(nameof(retryAfter), $"the retry delay must be from zero to {_capabilities.MaxLease} on {_provider}, not {Describe(retryAfter)}.");
         }
 
         var scope = OperationScope.Start("queue.abandon", _provider, _name, message.MessageId);
@@ -405,7 +415,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
         var total = maxTotal ?? TimeSpan.FromHours(1);
         if (total <= TimeSpan.Zero)
         {
-            throw CloudException.InvalidArgument(nameof(maxTotal), $"the renewal time must be positive, not {total}.");
+            throw Invalid(nameof(maxTotal), $"the renewal time must be positive, not {total}.");
         }
 
         return new QueueLeaseRenewal(this, message, lease, total);
@@ -430,29 +440,36 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     {
         if (handler is null)
         {
-            throw CloudException.InvalidArgument(nameof(handler), "a message handler is required.");
+            throw Invalid(nameof(handler), "a message handler is required.");
         }
 
         options ??= QueueProcessOptions.Default;
         if (options.MaxConcurrency is < 1 or > 1000)
         {
-            throw CloudException.InvalidArgument("options.MaxConcurrency", $"the concurrency must be from 1 to 1000, not {options.MaxConcurrency}.");
+            throw Invalid("options.MaxConcurrency", $"the concurrency must be from 1 to 1000, not {options.MaxConcurrency}.");
         }
 
         ValidateLease(options.LeaseDuration, "options.LeaseDuration");
-        if (options.WaitTime < TimeSpan.Zero || options.WaitTime > TimeSpan.FromHours(1))
-        {
-            throw CloudException.InvalidArgument("options.WaitTime", $"the wait time must be from zero to one hour, not {options.WaitTime}.");
-        }
+        ValidateWaitTime(options.WaitTime, "options.WaitTime");
 
         if (options.RetryDelay < TimeSpan.Zero || options.RetryDelay > _capabilities.MaxLease)
         {
-            throw CloudException.InvalidArgument("options.RetryDelay", $"the retry delay must be from zero to {_capabilities.MaxLease}, not {options.RetryDelay}.");
+            throw Invalid("options.RetryDelay", $"the retry delay must be from zero to {_capabilities.MaxLease} on {_provider}, not {Describe(options.RetryDelay)}.");
+        }
+
+        if (options.MaxRetryDelay < options.RetryDelay)
+        {
+            throw Invalid("options.MaxRetryDelay", $"the longest retry delay must be at least RetryDelay ({Describe(options.RetryDelay)}), not {Describe(options.MaxRetryDelay)}.");
+        }
+
+        if (options.TimeProvider is null)
+        {
+            throw Invalid("options.TimeProvider", "a time provider is required (TimeProvider.System by default).");
         }
 
         if (options.MaxLeaseRenewal <= TimeSpan.Zero)
         {
-            throw CloudException.InvalidArgument("options.MaxLeaseRenewal", $"the renewal time must be positive, not {options.MaxLeaseRenewal}.");
+            throw Invalid("options.MaxLeaseRenewal", $"the renewal time must be positive, not {options.MaxLeaseRenewal}.");
         }
 
         var processor = new QueueProcessor(this, handler, options);
@@ -646,7 +663,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
     {
         if (message is null)
         {
-            throw CloudException.InvalidArgument(argumentName, "a message is required.");
+            throw Invalid(argumentName, "a message is required.");
         }
 
         long size = message.Body.Length;
@@ -659,7 +676,7 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
 
             if (string.IsNullOrEmpty(value))
             {
-                throw CloudException.InvalidArgument($"{argumentName}.Attributes[{name}]", "an attribute value must not be empty (SQS rejects empty values).");
+                throw Invalid($"{argumentName}.Attributes[{name}]", "an attribute value must not be empty (SQS rejects empty values).");
             }
 
             size += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
@@ -667,19 +684,19 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
 
         if (message.Attributes.Count > _capabilities.MaxAttributes)
         {
-            throw CloudException.InvalidArgument($"{argumentName}.Attributes", $"{_provider} takes at most {_capabilities.MaxAttributes} attributes per message, not {message.Attributes.Count}.");
+            throw Invalid($"{argumentName}.Attributes", $"{_provider} takes at most {_capabilities.MaxAttributes} attributes per message, not {message.Attributes.Count}.");
         }
 
         if (size > _capabilities.MaxMessageSize)
         {
-            throw CloudException.InvalidArgument(argumentName, $"the message is {size} bytes (body plus attributes); {_provider} takes at most {_capabilities.MaxMessageSize}. Store large payloads in a blob and send its key.");
+            throw Invalid(argumentName, $"the message is {size} bytes (body plus attributes); {_provider} takes at most {_capabilities.MaxMessageSize}. Store large payloads in a blob and send its key.");
         }
 
         if (message.Delay is { } delay)
         {
             if (delay < TimeSpan.Zero)
             {
-                throw CloudException.InvalidArgument($"{argumentName}.Delay", $"the delay must not be negative, not {delay}.");
+                throw Invalid($"{argumentName}.Delay", $"the delay must not be negative, not {delay}.");
             }
 
             if (delay > TimeSpan.Zero && _capabilities.MaxDelay == TimeSpan.Zero)
@@ -689,64 +706,77 @@ public sealed partial class MessageQueue : IAsyncDisposable, IDisposable
 
             if (delay > _capabilities.MaxDelay)
             {
-                throw CloudException.InvalidArgument($"{argumentName}.Delay", $"{_provider} delays messages by at most {_capabilities.MaxDelay}, not {delay}.");
+                throw Invalid($"{argumentName}.Delay", $"{_provider} delays messages by at most {_capabilities.MaxDelay}, not {delay}.");
             }
         }
 
         if (message.GroupId is { Length: 0 or > 128 })
         {
-            throw CloudException.InvalidArgument($"{argumentName}.GroupId", "a group id must be 1 to 128 characters.");
+            throw Invalid($"{argumentName}.GroupId", "a group id must be 1 to 128 characters.");
         }
 
         if (message.DeduplicationId is { Length: 0 or > 128 })
         {
-            throw CloudException.InvalidArgument($"{argumentName}.DeduplicationId", "a deduplication id must be 1 to 128 characters.");
+            throw Invalid($"{argumentName}.DeduplicationId", "a deduplication id must be 1 to 128 characters.");
         }
 
         return size;
     }
 
-    private static void ValidateAttributeName(string name, string argumentName)
+    private void ValidateAttributeName(string name, string argumentName)
     {
         string arg = $"{argumentName}.Attributes";
         if (string.IsNullOrEmpty(name) || name.Length > MaxAttributeNameLength)
         {
-            throw CloudException.InvalidArgument(arg, $"an attribute name must be 1 to {MaxAttributeNameLength} characters, not '{name}'.");
+            throw Invalid(arg, $"an attribute name must be 1 to {MaxAttributeNameLength} characters, not '{name}'.");
         }
 
         foreach (char c in name)
         {
             if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             {
-                throw CloudException.InvalidArgument(arg, $"the attribute name '{name}' may only contain ASCII letters, digits, '-', '_' and '.'.");
+                throw Invalid(arg, $"the attribute name '{name}' may only contain ASCII letters, digits, '-', '_' and '.'.");
             }
         }
 
         if (name[0] == '.' || name[^1] == '.' || name.Contains("..", StringComparison.Ordinal))
         {
-            throw CloudException.InvalidArgument(arg, $"the attribute name '{name}' must not start or end with '.' or contain '..'.");
+            throw Invalid(arg, $"the attribute name '{name}' must not start or end with '.' or contain '..'.");
         }
 
         if (IsReservedAttribute(name) || name.StartsWith("aws.", StringComparison.OrdinalIgnoreCase)
             || name.StartsWith("amazon.", StringComparison.OrdinalIgnoreCase) || name.StartsWith("goog", StringComparison.OrdinalIgnoreCase))
         {
-            throw CloudException.InvalidArgument(arg, $"the attribute name '{name}' uses a reserved prefix ('polycloud-', 'aws.', 'amazon.', 'goog').");
+            throw Invalid(arg, $"the attribute name '{name}' uses a reserved prefix ('polycloud-', 'aws.', 'amazon.', 'goog').");
         }
     }
+
+    private CloudException Invalid(string argumentName, string rule) => CloudException.InvalidArgument(argumentName, rule, _provider);
+
+    private void ValidateWaitTime(TimeSpan waitTime, string argumentName)
+    {
+        if (waitTime < TimeSpan.Zero || waitTime > MaxWaitTime)
+        {
+            throw Invalid(argumentName, $"the wait time on {_provider} must be from zero to {MaxWaitTime}, not {Describe(waitTime)}.");
+        }
+    }
+
+    internal static string Describe(TimeSpan value)
+        => value == Timeout.InfiniteTimeSpan ? "Timeout.InfiniteTimeSpan (an infinite wait; cancel the token to stop waiting instead)" : value.ToString("c", CultureInfo.InvariantCulture);
 
     private void ValidateLease(TimeSpan lease, string argumentName)
     {
         if (lease < MinLease || lease > _capabilities.MaxLease)
         {
-            throw CloudException.InvalidArgument(argumentName, $"the lease must be from {MinLease} to {_capabilities.MaxLease} on {_provider}, not {lease}.");
+            throw Invalid(argumentName, $"the lease must be from {MinLease} to {_capabilities.MaxLease} on {_provider}, not {Describe(lease)}.");
         }
     }
 
-    private static void ValidateReceived(ReceivedMessage message)
+    private void ValidateReceived(ReceivedMessage message)
     {
         if (message is null)
         {
-            throw CloudException.InvalidArgument(nameof(message), "a received message is required.");
+            throw Invalid(nameof(message), "a received message is required.");
         }
     }
 

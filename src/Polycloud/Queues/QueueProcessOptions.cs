@@ -22,8 +22,23 @@ public sealed class QueueProcessOptions
     /// <summary>How long one receive waits for messages (default 20 s; the loop stops receiving at once when cancelled).</summary>
     public TimeSpan WaitTime { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>How long a failed message stays invisible before it is delivered again (default zero: at once).</summary>
-    public TimeSpan RetryDelay { get; init; }
+    /// <summary>How long a message whose handler threw stays invisible before its first redelivery (default 1 s). Each
+    /// further failure doubles it, up to <see cref="MaxRetryDelay"/> (exponential back-off), so a message that always
+    /// fails cannot keep a core busy. Zero redelivers at once, every time.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest retry delay (default 5 minutes; never more than the provider's
+    /// <see cref="QueueCapabilities.MaxLease"/>, for example 600 s on Pub/Sub).</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Spread retries randomly (default <see langword="true"/>): each retry delay is drawn uniformly between half
+    /// the computed delay and the full delay, so messages that failed together do not come back together.</summary>
+    public bool RetryJitter { get; init; } = true;
+
+    /// <summary>The clock the loop waits on between receive attempts after transient failures (default
+    /// <see cref="TimeProvider.System"/>; tests pass a fake one). Retry delays of failed messages are kept by the queue
+    /// itself (the provider's visibility timeout), on the queue's clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Called when a handler throws, or when settling a message or receiving fails (the loop goes on
     /// after transient receive failures, backing off). The message is <see langword="null"/> for receive failures.

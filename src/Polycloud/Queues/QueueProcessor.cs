@@ -15,8 +15,11 @@ internal sealed class QueueProcessor
         _options = options;
     }
 
+    private CancellationToken _stopping;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _stopping = cancellationToken;
         using var slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         Exception? fatal = null;
         var backoff = TimeSpan.FromMilliseconds(100);
@@ -59,7 +62,7 @@ internal sealed class QueueProcessor
                     await ReportAsync(null, ex, "receive").ConfigureAwait(false);
                     try
                     {
-                        await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(backoff, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                     {
@@ -149,7 +152,7 @@ internal sealed class QueueProcessor
             {
                 try
                 {
-                    await _queue.AbandonAsync(message, _options.RetryDelay, CancellationToken.None).ConfigureAwait(false);
+                    await _queue.AbandonAsync(message, _stopping.IsCancellationRequested ? TimeSpan.Zero : RetryDelayFor(message), CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (CloudException ex)
                 {
@@ -161,6 +164,29 @@ internal sealed class QueueProcessor
         {
             slots.Release();
         }
+    }
+
+    /// <summary>The back-off before the next delivery (none when the loop is stopping: the handler failed because it was
+    /// stopped, and the message should go to another consumer at once) of a message whose handler threw: <c>RetryDelay * 2^(n-1)</c> for
+    /// the n-th delivery, at most <c>MaxRetryDelay</c> and the provider's longest lease, with jitter between half and
+    /// all of it.</summary>
+    internal TimeSpan RetryDelayFor(ReceivedMessage message)
+    {
+        var first = _options.RetryDelay;
+        if (first <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var max = _options.MaxRetryDelay < _queue.Capabilities.MaxLease ? _options.MaxRetryDelay : _queue.Capabilities.MaxLease;
+        int exponent = Math.Clamp(message.DeliveryCount - 1, 0, 30);
+        double ticks = Math.Min(first.Ticks * Math.Pow(2, exponent), max.Ticks);
+        if (_options.RetryJitter)
+        {
+            ticks *= 0.5 + (Random.Shared.NextDouble() * 0.5);
+        }
+
+        return TimeSpan.FromTicks(Math.Max((long)ticks, first.Ticks / 2));
     }
 
     private async Task ReportAsync(ReceivedMessage? message, Exception exception, string stage)

@@ -333,7 +333,12 @@ internal sealed class FakeGcsHandler : HttpMessageHandler
             json["generation"] = Generation.ToString(CultureInfo.InvariantCulture);
             json["metageneration"] = "1";
             json["size"] = Data.Length.ToString(CultureInfo.InvariantCulture);
-            json["md5Hash"] = Convert.ToBase64String(MD5.HashData(Data));
+            if (!Name.StartsWith("composite/", StringComparison.Ordinal))
+            {
+                // Composite objects (objects.compose) carry no md5Hash, only crc32c; the fake models them by name.
+                json["md5Hash"] = Convert.ToBase64String(MD5.HashData(Data));
+            }
+
             json["updated"] = Updated.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
             json["contentType"] = ContentType;
             return json;

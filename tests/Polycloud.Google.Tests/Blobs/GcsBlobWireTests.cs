@@ -31,6 +31,15 @@ public sealed class GcsBlobWireTests : IDisposable
     public void Dispose() => _bucket.Dispose();
 
     [Fact]
+    public async Task An_object_without_an_md5Hash_reads_ContentMD5_null_not_an_empty_array()
+    {
+        await _bucket.UploadAsync("composite/k", BinaryData.FromString("parts"), null, Ct);
+        Assert.Null((await _bucket.GetPropertiesAsync("composite/k", Ct)).ContentMD5);
+        await _bucket.UploadAsync("plain", BinaryData.FromString("parts"), null, Ct);
+        Assert.Equal(MD5.HashData("parts"u8), (await _bucket.GetPropertiesAsync("plain", Ct)).ContentMD5!.Value.ToArray());
+    }
+
+    [Fact]
     public async Task Upload_IfNotExists_SendsIfGenerationMatchZero_And412IsAlreadyExists()
     {
         var created = await _bucket.UploadAsync("k", BinaryData.FromString("one"), new BlobUploadOptions { Condition = BlobCondition.IfNotExists }, Ct);

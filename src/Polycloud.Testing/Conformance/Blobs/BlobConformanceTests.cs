@@ -313,7 +313,7 @@ public abstract class BlobConformanceTests : IAsyncLifetime
         await AssertCodeAsync(CloudErrorCode.InvalidArgument, () => Bucket.UploadAsync("bad\uD800surrogate", BinaryData.FromString("x"), null, Ct));
         var ex = await Assert.ThrowsAsync<CloudException>(() => Bucket.UploadAsync(string.Empty, BinaryData.FromString("x"), null, Ct));
         Assert.Contains("key", ex.Message, StringComparison.Ordinal);
-        Assert.Null(ex.Provider);
+        Assert.Equal(Bucket.Provider, ex.Provider);
         Assert.Empty(await ListAllAsync(new BlobListOptions()));
     }
 

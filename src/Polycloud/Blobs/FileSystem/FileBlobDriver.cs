@@ -1,9 +1,11 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
 using Polycloud.Blobs.Drivers;
 using Polycloud.Drivers;
 
@@ -23,11 +25,17 @@ namespace Polycloud.Blobs.FileSystem;
 /// and the ETag are stored inside the same file (a trailer after the content), so they survive restarts and can never
 /// disagree with the content. Writers are serialized with an exclusive lock file, which makes conditional writes
 /// correct across processes too.</para>
+/// <para>A temporary file is held open with an exclusive lock by its writer until it is renamed. Temporary files no
+/// process holds any more (a writer was killed mid-upload) are deleted when the bucket is opened and then at most every
+/// <see cref="TempCleanupInterval"/> by the next write; a live writer's file is never touched. Directories left empty
+/// by a delete are removed. A file in the bucket whose name is not the encoding of a key (put there by hand) is not
+/// listed, and is reported once as a warning.</para>
 /// </remarks>
 public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     private const string BlobSuffix = ".blob";
     private const string TempDirectoryName = ".polycloud-tmp";
+    private const string LockSuffix = ".lock";
     private const int TrailerFooterLength = 12; // int32 trailer length + 8-byte magic
     private static readonly byte[] Magic = "PCBLOB1\n"u8.ToArray();
     private static readonly BlobCapabilities FileCapabilities = new() { SignedUrls = false, ConditionalWrites = true, ContentMD5 = true };
@@ -35,34 +43,59 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
     private readonly string _root;
     private readonly string _tempDirectory;
     private readonly string _lockPath;
+    private static readonly ConcurrentDictionary<string, byte> LiveTempFiles = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ILogger? _logger;
+    private readonly ConcurrentDictionary<string, byte> _reportedNames = new(StringComparer.Ordinal);
+    private long _nextTempCleanup;
 
     /// <summary>Opens a directory as a bucket.</summary>
     /// <param name="rootDirectory">The directory that holds the blobs.</param>
     /// <param name="createIfMissing">Create the directory when it does not exist; otherwise a missing directory is an error.</param>
-    public FileBlobDriver(string rootDirectory, bool createIfMissing = false)
+    /// <param name="logger">Where warnings go (a stray file that is not a blob), or <see langword="null"/>.</param>
+    /// <exception cref="CloudException">InvalidArgument when the path is a file; NotFound when the directory is missing
+    /// and <paramref name="createIfMissing"/> is not set; PermissionDenied or Unavailable when the file system refuses.</exception>
+    public FileBlobDriver(string rootDirectory, bool createIfMissing = false, ILogger? logger = null)
     {
         if (string.IsNullOrWhiteSpace(rootDirectory))
         {
-            throw CloudException.InvalidArgument(nameof(rootDirectory), "a root directory is required.");
+            throw CloudException.InvalidArgument(nameof(rootDirectory), "a root directory is required.", "file");
         }
 
+        _logger = logger;
         _root = Path.GetFullPath(rootDirectory);
-        if (!Directory.Exists(_root))
+        if (File.Exists(_root))
         {
-            if (!createIfMissing)
+            throw CloudException.InvalidArgument(nameof(rootDirectory), $"'{_root}' is a file, not a directory; a file:// bucket is a directory.", "file");
+        }
+
+        try
+        {
+            if (!Directory.Exists(_root))
             {
-                throw new CloudException(CloudErrorCode.NotFound, $"file: the directory '{_root}' does not exist; create it, or open 'file://{_root}?create=true'.", "file");
+                if (!createIfMissing)
+                {
+                    throw new CloudException(CloudErrorCode.NotFound, $"file: the directory '{_root}' does not exist; create it, or open 'file://{_root}?create=true'.", "file");
+                }
+
+                Directory.CreateDirectory(_root);
             }
 
-            Directory.CreateDirectory(_root);
+            _tempDirectory = Path.Combine(_root, TempDirectoryName);
+            Directory.CreateDirectory(_tempDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CloudException(ClassifyError(ex), $"file: cannot open '{_root}' as a bucket: {ex.Message}", "file", ex);
         }
 
-        _tempDirectory = Path.Combine(_root, TempDirectoryName);
-        Directory.CreateDirectory(_tempDirectory);
         _lockPath = Path.Combine(_tempDirectory, "write.lock");
         BucketName = Path.GetFileName(_root.TrimEnd(Path.DirectorySeparatorChar)) is { Length: > 0 } n ? n : _root;
+        CleanAbandonedTempFiles();
     }
+
+    /// <summary>How often writes look for temporary files left by killed writers (besides once when the bucket is opened).</summary>
+    public static TimeSpan TempCleanupInterval { get; } = TimeSpan.FromMinutes(10);
 
     /// <inheritdoc/>
     public string ProviderName => "file";
@@ -83,29 +116,28 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
         string temp = NewTempPath();
         try
         {
-            byte[] md5;
-            long size;
             var trailer = new Trailer();
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            using var owner = TakeTempOwnership(temp);
+            await using var file = CreateTempFile(temp);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            byte[] buffer = new byte[81920];
+            long size = 0;
+            int n;
+            while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-                byte[] buffer = new byte[81920];
-                size = 0;
-                int n;
-                while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    hash.AppendData(buffer, 0, n);
-                    await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-                    size += n;
-                }
-
-                md5 = hash.GetHashAndReset();
-                CheckMd5(key, options, md5);
-                Fill(trailer, options, md5, size);
-                await WriteTrailerAsync(file, trailer, cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
+                hash.AppendData(buffer, 0, n);
+                await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                size += n;
             }
 
+            byte[] md5 = hash.GetHashAndReset();
+            CheckMd5(key, options, md5);
+            Fill(trailer, options, md5, size);
+            await WriteTrailerAsync(file, trailer, cancellationToken).ConfigureAwait(false);
+            file.Flush(flushToDisk: true);
+            await file.DisposeAsync().ConfigureAwait(false);
+
+            // The ownership lock is held until the file has been renamed: no cleanup can take it.
             return await CommitAsync(temp, path, key, options.Condition, trailer, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -125,7 +157,8 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
             CheckMd5(key, options, md5);
             var trailer = new Trailer();
             Fill(trailer, options, md5, content.Length);
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            using var owner = TakeTempOwnership(temp);
+            await using (var file = CreateTempFile(temp))
             {
                 await file.WriteAsync(content.ToMemory(), cancellationToken).ConfigureAwait(false);
                 await WriteTrailerAsync(file, trailer, cancellationToken).ConfigureAwait(false);
@@ -176,7 +209,7 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
             ContentDisposition = t.ContentDisposition,
             ContentEncoding = t.ContentEncoding,
             ContentLanguage = t.ContentLanguage,
-            ContentMD5 = t.Md5,
+            ContentMD5 = t.Md5 is { Length: 16 } md5 ? new ReadOnlyMemory<byte>(md5) : (ReadOnlyMemory<byte>?)null,
             Metadata = t.Metadata is null ? BlobProperties.EmptyMetadata : new Dictionary<string, string>(t.Metadata),
         };
     }
@@ -209,7 +242,13 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
                 }
 
                 string? key = DecodeRelativePath(relative);
-                if (key is not null && key.StartsWith(prefix, StringComparison.Ordinal))
+                if (key is null)
+                {
+                    ReportStray(relative);
+                    continue;
+                }
+
+                if (key.StartsWith(prefix, StringComparison.Ordinal))
                 {
                     keys.Add(key);
                 }
@@ -252,12 +291,13 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
         try
         {
             Trailer trailer;
+            using var owner = TakeTempOwnership(temp);
+            await using (var file = CreateTempFile(temp))
             await using (var source = OpenBlobFile(sourceKey))
             {
                 (trailer, long size) = await ReadTrailerAsync(source, sourceKey, cancellationToken).ConfigureAwait(false);
                 source.Position = 0;
                 trailer.ETag = NewETag();
-                await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
                 await new BoundedReadStream(source, size).CopyToAsync(file, cancellationToken).ConfigureAwait(false);
                 await WriteTrailerAsync(file, trailer, cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
@@ -280,6 +320,7 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
             if (File.Exists(path))
             {
                 File.Delete(path);
+                RemoveEmptyDirectories(Path.GetDirectoryName(path)!);
                 return true;
             }
         }
@@ -378,7 +419,9 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
         }
     }
 
-    private static string? DecodeRelativePath(string relative)
+    /// <summary>The key a file under the root stands for, or <see langword="null"/> when its name is not exactly the
+    /// encoding of a valid key (a file put there by hand, such as <c>%41%4.blob</c>).</summary>
+    internal static string? DecodeRelativePath(string relative)
     {
         if (!relative.EndsWith(BlobSuffix, StringComparison.Ordinal))
         {
@@ -388,6 +431,7 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
         string[] segments = relative[..^BlobSuffix.Length].Split(Path.DirectorySeparatorChar);
         var sb = new StringBuilder(relative.Length);
         var bytes = new List<byte>();
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         for (int s = 0; s < segments.Length; s++)
         {
             if (s > 0)
@@ -401,32 +445,160 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
                 continue;
             }
 
-            for (int i = 0; i < seg.Length; i++)
+            int i = 0;
+            while (i < seg.Length)
             {
-                if (seg[i] == '%' && i + 2 < seg.Length + 0 && i + 2 <= seg.Length - 1 + 1)
-                {
-                    bytes.Clear();
-                    while (i + 2 < seg.Length + 1 && seg[i] == '%' && byte.TryParse(seg.AsSpan(i + 1, 2), System.Globalization.NumberStyles.HexNumber, null, out byte b))
-                    {
-                        bytes.Add(b);
-                        i += 3;
-                        if (i >= seg.Length)
-                        {
-                            break;
-                        }
-                    }
-
-                    sb.Append(Encoding.UTF8.GetString(bytes.ToArray()));
-                    i--;
-                }
-                else
+                if (seg[i] != '%')
                 {
                     sb.Append(seg[i]);
+                    i++;
+                    continue;
+                }
+
+                bytes.Clear();
+                while (i < seg.Length && seg[i] == '%')
+                {
+                    if (i + 3 > seg.Length || !byte.TryParse(seg.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out byte b))
+                    {
+                        return null;
+                    }
+
+                    bytes.Add(b);
+                    i += 3;
+                }
+
+                try
+                {
+                    sb.Append(strict.GetString(bytes.ToArray()));
+                }
+                catch (DecoderFallbackException)
+                {
+                    return null;
                 }
             }
         }
 
-        return sb.ToString();
+        string key = sb.ToString();
+        try
+        {
+            BlobKeyRules.ValidateKey(key);
+        }
+        catch (CloudException)
+        {
+            return null;
+        }
+
+        // Only the one encoding of a key names it: "%41" is not "A".
+        return string.Equals(EncodeRelativePath(key), relative, StringComparison.Ordinal) ? key : null;
+    }
+
+    private static string EncodeRelativePath(string key) => EncodeDirectory(key) + BlobSuffix;
+
+    private void ReportStray(string relative)
+    {
+        if (_logger is null || !_reportedNames.TryAdd(relative, 0))
+        {
+            return;
+        }
+
+        LogStrayFile(_logger, relative, _root);
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "The file '{File}' in the bucket directory '{Root}' is not the encoding of a blob key; it is not listed. Move it out of the bucket or rename it.")]
+    private static partial void LogStrayFile(ILogger logger, string file, string root);
+
+    /// <summary>Takes the lock that says a live writer owns the temporary file <paramref name="temp"/>: an exclusive
+    /// lock on <c>{temp}.lock</c>, held until the file has been renamed into place (or the writer dies, when the
+    /// operating system releases it), and deleted when released.</summary>
+    private static FileStream TakeTempOwnership(string temp)
+    {
+        // Registered before the lock exists, so that a cleanup in this process never sees it unlocked.
+        LiveTempFiles.TryAdd(temp, 0);
+        return new FileStream(temp + LockSuffix, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+    }
+
+    private static FileStream CreateTempFile(string temp)
+        => new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+
+    /// <summary>Deletes temporary files whose writer is gone: the ownership lock of a live writer cannot be taken; the
+    /// lock of a dead one can (the operating system released it when the process died).</summary>
+    /// <returns>How many temporary files were deleted.</returns>
+    internal int CleanAbandonedTempFiles()
+    {
+        Interlocked.Exchange(ref _nextTempCleanup, Environment.TickCount64 + (long)TempCleanupInterval.TotalMilliseconds);
+        int deleted = 0;
+        HashSet<string> ids;
+        try
+        {
+            ids = Directory.EnumerateFiles(_tempDirectory)
+                .Select(f => Path.GetFileName(f) is var n && n.EndsWith(LockSuffix, StringComparison.Ordinal) ? n[..^LockSuffix.Length] : n)
+                .Where(IsTempName)
+                .ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+
+        foreach (string id in ids)
+        {
+            string temp = Path.Combine(_tempDirectory, id);
+            if (LiveTempFiles.ContainsKey(temp))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var owner = new FileStream(temp + LockSuffix, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                    deleted++;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A live writer holds it: leave it.
+            }
+        }
+
+        return deleted;
+    }
+
+    private static bool IsTempName(string name) => name.Length == 32 && name.All(char.IsAsciiHexDigitLower);
+
+    private void CleanTempFilesWhenDue()
+    {
+        if (Environment.TickCount64 >= Interlocked.Read(ref _nextTempCleanup))
+        {
+            CleanAbandonedTempFiles();
+        }
+    }
+
+    /// <summary>Removes <paramref name="directory"/> and its parents while they are empty, up to the root. Called under
+    /// the write lock, which every commit also holds, so no writer is between creating a directory and renaming into it.</summary>
+    private void RemoveEmptyDirectories(string directory)
+    {
+        string root = _root.TrimEnd(Path.DirectorySeparatorChar);
+        while (directory.Length > root.Length && directory.StartsWith(root, StringComparison.Ordinal))
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(directory).Any())
+                {
+                    return;
+                }
+
+                Directory.Delete(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+
+            directory = Path.GetDirectoryName(directory)!;
+        }
     }
 
     private static void CheckMd5(string key, BlobUploadOptions options, byte[] md5)
@@ -493,6 +665,7 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
 
     private static void TryDelete(string path)
     {
+        LiveTempFiles.TryRemove(path, out _);
         try
         {
             File.Delete(path);
@@ -532,8 +705,20 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Move(temp, path, overwrite: true);
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    File.Move(temp, path, overwrite: true);
+                    break;
+                }
+                catch (DirectoryNotFoundException) when (attempt < 10)
+                {
+                    // The directory was removed as empty between creating it and the rename (by a process that does
+                    // not share the write lock, for example an older version): create it again.
+                }
+            }
         }
 
         return new BlobWriteResult(trailer.ETag, new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
@@ -580,7 +765,11 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
     private CloudException NotFound(string key)
         => new(CloudErrorCode.NotFound, $"file: '{key}' does not exist in '{BucketName}'.", ProviderName);
 
-    private string NewTempPath() => Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N"));
+    private string NewTempPath()
+    {
+        CleanTempFilesWhenDue();
+        return Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N"));
+    }
 
     private sealed class Releaser(FileStream lockFile, SemaphoreSlim gate) : IDisposable
     {
@@ -642,6 +831,13 @@ public sealed class FileBlobDriverFactory : IBlobDriverFactory
             throw CloudException.InvalidArgument("url", $"'{url}' has no directory path; write 'file:///absolute/path'.");
         }
 
-        return new FileBlobDriver(url.Path, create);
+        string path = Path.GetFullPath(url.Path);
+        if (File.Exists(path))
+        {
+            throw CloudException.InvalidArgument("url", $"'{url}' names the file '{path}'; a file:// bucket is a directory.", "file");
+        }
+
+        var logger = (services?.GetService(typeof(ILoggerFactory)) as ILoggerFactory)?.CreateLogger("Polycloud.Blobs.FileSystem");
+        return new FileBlobDriver(path, create, logger);
     }
 }

@@ -62,6 +62,14 @@ public interface IQueueDriver : IAsyncDisposable
     Task<QueueProperties> GetPropertiesAsync(CancellationToken cancellationToken)
         => Task.FromException<QueueProperties>(CloudException.NotSupported(ProviderName, "reading queue properties"));
 
+    /// <summary>Tells whether <paramref name="other"/> reaches the same underlying queue as this driver (for example two
+    /// <c>mem://</c> opens of one name, or one SQLite file and queue reached by two paths). The portable layer uses it
+    /// to refuse a queue that is its own dead-letter queue. The default compares the two drivers by reference; drivers
+    /// that can tell more override it.</summary>
+    /// <param name="other">Another driver.</param>
+    /// <returns><see langword="true"/> when both reach the same queue.</returns>
+    bool IsSameQueue(IQueueDriver other) => ReferenceEquals(this, other);
+
     /// <summary>Maps a native exception to the portable error code: the service's native error code where it overrides the
     /// status, else the status by the one table every driver uses (<see cref="Polycloud.Drivers.CloudErrors.FromHttpStatus(int)"/>),
     /// and transport failures by <see cref="Polycloud.Drivers.CloudErrors.TryClassifyTransport"/> (docs/errors.md).</summary>

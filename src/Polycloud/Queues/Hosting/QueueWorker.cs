@@ -44,6 +44,8 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
             MaxLeaseRenewal = configured.MaxLeaseRenewal,
             WaitTime = configured.WaitTime,
             RetryDelay = configured.RetryDelay,
+            MaxRetryDelay = configured.MaxRetryDelay,
+            TimeProvider = time ?? TimeProvider.System,
             OnError = ReportAsync,
         };
         _time = time ?? TimeProvider.System;

@@ -23,8 +23,12 @@ public sealed class QueueWorkerOptions
     /// <summary>How long one receive waits for messages (default 20 s; receiving stops at once when the host stops).</summary>
     public TimeSpan WaitTime { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>How long a failed message stays invisible before it is delivered again (default zero: at once).</summary>
-    public TimeSpan RetryDelay { get; set; }
+    /// <summary>How long a failed message stays invisible before its first redelivery (default 1 s), doubling with each
+    /// further failure up to <see cref="MaxRetryDelay"/>, with jitter; zero redelivers at once.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest retry delay (default 5 minutes).</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// When the host stops, the worker stops receiving at once and lets running handlers finish for this long

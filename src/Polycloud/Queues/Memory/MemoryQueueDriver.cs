@@ -28,20 +28,15 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
 
     private static readonly ConcurrentDictionary<string, Store> Shared = new(StringComparer.Ordinal);
     private readonly bool _create;
+    private readonly bool _shared;
     private readonly TimeProvider _time;
     private Store? _store;
 
     /// <summary>Creates a private, empty in-memory queue.</summary>
     /// <param name="name">The queue name.</param>
-    public MemoryQueueDriver(string name = "memory")
-        : this(name, TimeProvider.System)
-    {
-    }
-
-    /// <summary>Creates a private, empty in-memory queue on the given clock.</summary>
-    /// <param name="name">The queue name.</param>
-    /// <param name="timeProvider">The clock that times leases and delays (tests pass a fake one).</param>
-    public MemoryQueueDriver(string name, TimeProvider timeProvider)
+    /// <param name="timeProvider">The clock for leases, delays and retry delays (default <see cref="TimeProvider.System"/>;
+    /// tests pass a fake one).</param>
+    public MemoryQueueDriver(string name = "memory", TimeProvider? timeProvider = null)
     {
         QueueName = name;
         _time = timeProvider ?? TimeProvider.System;
@@ -52,6 +47,7 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
     {
         QueueName = name;
         _create = create;
+        _shared = true;
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -202,6 +198,13 @@ public sealed partial class MemoryQueueDriver : IQueueDriver, Polycloud.Drivers.
 
         return Task.FromResult<string?>(null);
     }
+
+    /// <inheritdoc/>
+    public bool IsSameQueue(IQueueDriver other)
+        => ReferenceEquals(this, other)
+            || (other is MemoryQueueDriver m
+                && ((_shared && m._shared && string.Equals(QueueName, m.QueueName, StringComparison.Ordinal))
+                    || (_store is not null && ReferenceEquals(_store, m._store))));
 
     /// <inheritdoc/>
     public CloudErrorCode ClassifyError(Exception exception) => CloudErrorCode.Unknown;

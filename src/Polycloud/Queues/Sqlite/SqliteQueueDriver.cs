@@ -251,6 +251,13 @@ public sealed partial class SqliteQueueDriver : IQueueDriver, Polycloud.Drivers.
     }
 
     /// <inheritdoc/>
+    public bool IsSameQueue(IQueueDriver other)
+        => ReferenceEquals(this, other)
+            || (other is SqliteQueueDriver s
+                && string.Equals(DatabasePath, s.DatabasePath, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase)
+                && string.Equals(QueueName, s.QueueName, StringComparison.Ordinal));
+
+    /// <inheritdoc/>
     public CloudErrorCode ClassifyError(Exception exception)
         => exception switch
         {
