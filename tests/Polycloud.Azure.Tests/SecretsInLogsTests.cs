@@ -87,12 +87,12 @@ public sealed class SecretsInLogsTests
 
             // A queue with the wrong key, and one with the right key.
             string queueEndpoint = Uri.EscapeDataString(AzureQueueConformanceTests.QueueEndpoint);
-            await using (var queue = opener.OpenQueue($"azqueue://pc-secrets-missing?serviceUri={queueEndpoint}&account={Azurite.AccountName}", [new("accountKey", wrongKey)]))
+            await using (var queue = opener.OpenQueue($"azqueue://pc-secrets-missing?endpoint={queueEndpoint}&account={Azurite.AccountName}", [new("accountKey", wrongKey)]))
             {
                 scanner.ScanException(await Assert.ThrowsAsync<CloudException>(() => queue.SendAsync("x", Ct)));
             }
 
-            await using (var queue = opener.OpenQueue($"azqueue://pc-secrets-missing-{Guid.NewGuid():N}?serviceUri={queueEndpoint}&account={Azurite.AccountName}", [new("accountKey", Azurite.AccountKey)]))
+            await using (var queue = opener.OpenQueue($"azqueue://pc-secrets-missing-{Guid.NewGuid():N}?endpoint={queueEndpoint}&account={Azurite.AccountName}", [new("accountKey", Azurite.AccountKey)]))
             {
                 scanner.ScanException(await Assert.ThrowsAsync<CloudException>(() => queue.SendAsync("x", Ct)));
             }

@@ -35,7 +35,7 @@ public sealed class SecretsInLogsTests
         services.AddPolycloud().AddGoogle();
         await using var provider = services.BuildServiceProvider();
         var opener = provider.GetRequiredService<PolycloudOpener>();
-        string Url(string keyFile) => $"gcppubsub://projects/test/topics/pc-missing-{Guid.NewGuid():N}?subscription=s&endpoint={Uri.EscapeDataString(PubSubEndpoint)}&credentialsFile={Uri.EscapeDataString(keyFile)}";
+        string Url(string keyFile) => $"gcppubsub://projects/test/topics/pc-missing-{Guid.NewGuid():N}?subscription=pc-secrets&endpoint={Uri.EscapeDataString(PubSubEndpoint)}&credentialsFile={Uri.EscapeDataString(keyFile)}";
 
         // A token is fetched and sent; the topic does not exist.
         await using (var queue = opener.OpenQueue(Url(tokens.KeyFile)))

@@ -23,7 +23,6 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     private int _disposed;
     private readonly string _provider;
     private readonly string _name;
-    private int _disposed;
 
     /// <summary>Wraps a driver. The bucket owns it and disposes it.</summary>
     /// <param name="driver">The driver, for example <c>new S3BlobDriver(client, "my-bucket")</c>.</param>

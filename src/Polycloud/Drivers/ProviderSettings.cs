@@ -8,7 +8,7 @@ namespace Polycloud.Drivers;
 /// <remarks>
 /// <para>A derived class is immutable and has a static <c>Read(CloudUrl url, …)</c> that reads its settings with the
 /// helpers below (which mark them as known, so that <see cref="CloudUrl.ThrowIfUnknownSettings"/> accepts them), checks
-/// that they fit together — failing with <see cref="CloudException.InvalidArgument"/> naming the setting and the rule,
+/// that they fit together — failing with <see cref="CloudException.InvalidArgument(string, string)"/> naming the setting and the rule,
 /// before any network call — and passes the endpoint to the constructor. A driver factory calls it first, then reads
 /// its capability's own settings, then calls <see cref="CloudUrl.ThrowIfUnknownSettings"/>.</para>
 /// <para>Secrets read here (keys, tokens, connection strings) must never be logged or put in error messages;
