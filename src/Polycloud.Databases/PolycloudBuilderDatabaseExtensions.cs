@@ -29,8 +29,8 @@ public static class PolycloudBuilderDatabaseExtensions
         }
 
         var services = builder.Services;
-        var section = builder.Configuration?.GetSection("Databases");
-        services.TryAddSingleton(sp => new CloudDatabaseFactory(sp.GetRequiredService<PolycloudOpener>(), section, sp.GetService<ILoggerFactory>()));
+        var polycloud = builder.Configuration;
+        services.TryAddSingleton(sp => new CloudDatabaseFactory(sp.GetRequiredService<PolycloudOpener>(), polycloud, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<ICloudDatabaseFactory>(static sp => sp.GetRequiredService<CloudDatabaseFactory>());
         DatabaseConfiguration.AddKeyed(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name));
         DatabaseConfiguration.AddKeyed<DbDataSource>(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name).DataSource);

@@ -45,6 +45,29 @@ public sealed class DatabaseRegistrationTests
     }
 
     [Fact]
+    public async Task AddDatabases_ReportsABadDatabaseUrl_WithItsConfigurationPath_AndTriesAgainNextTime()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Polycloud:Databases:broken"] = "postgresql://db.example:5432/app?user=app&auth=carrier-pigeon",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddPolycloud(configuration).AddDatabases();
+        await using var sp = services.BuildServiceProvider();
+        var factory = sp.GetRequiredService<ICloudDatabaseFactory>();
+
+        var first = Assert.Throws<CloudException>(() => factory.GetDatabase("broken"));
+        Assert.Equal(CloudErrorCode.InvalidArgument, first.ErrorCode);
+        Assert.Equal("Polycloud:Databases:broken", first.Data["ConfigurationPath"]);
+        Assert.Contains("'Polycloud:Databases:broken' could not be opened", first.Message, StringComparison.Ordinal);
+
+        // A failed open is not cached: the next call opens again and reports the same problem.
+        var second = Assert.Throws<CloudException>(() => factory.GetDatabase("broken"));
+        Assert.NotSame(first, second);
+        Assert.Equal(first.Message, second.Message);
+    }
+
+    [Fact]
     public async Task AddPolycloud_AloneRegistersNoDatabases()
     {
         var services = new ServiceCollection();

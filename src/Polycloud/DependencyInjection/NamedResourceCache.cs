@@ -12,38 +12,62 @@ namespace Polycloud.DependencyInjection;
 /// configuration path (and tried again on the next call), and what was opened is disposed exactly once when the cache
 /// is disposed with the container.
 /// </summary>
+/// <remarks>The bucket, queue, function and database factories are built on it; a package that adds a resource kind of
+/// its own under the <c>Polycloud</c> section uses it the same way.</remarks>
 /// <typeparam name="T">The portable resource type.</typeparam>
-internal sealed partial class NamedResourceCache<T> : IAsyncDisposable, IDisposable
+public sealed partial class NamedResourceCache<T> : IAsyncDisposable, IDisposable
     where T : class, IAsyncDisposable
 {
     private readonly IConfiguration? _section;
     private readonly string _sectionPath;
-    private readonly ResourceKind _kind;
+    private readonly string _singular;
+    private readonly Func<string, string> _example;
     private readonly Func<string, IReadOnlyList<KeyValuePair<string, string>>, string, T> _open;
     private readonly Func<T, string> _describe;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Entry> _opened = new(StringComparer.OrdinalIgnoreCase);
     private int _disposed;
 
-    /// <summary>Creates the cache.</summary>
-    /// <param name="root">The <c>Polycloud</c> section.</param>
-    /// <param name="kind">The resource kind.</param>
+    /// <summary>Creates the cache over one section of the <c>Polycloud</c> configuration.</summary>
+    /// <param name="polycloudSection">The <c>Polycloud</c> section, or <see langword="null"/> when nothing is configured.</param>
+    /// <param name="sectionName">The section under <c>Polycloud</c> that names the resources, for example <c>Databases</c>.</param>
+    /// <param name="resourceDescription">The resource in a sentence, for example <c>database</c>.</param>
+    /// <param name="exampleUrls">Example URLs for a name, quoted, for the "not configured" message.</param>
     /// <param name="open">Opens a resource from its URL, its further settings and its configured name (no network call).</param>
     /// <param name="describe">Describes an opened resource for the log.</param>
     /// <param name="loggerFactory">The logger factory, or <see langword="null"/>.</param>
     public NamedResourceCache(
+        IConfiguration? polycloudSection,
+        string sectionName,
+        string resourceDescription,
+        Func<string, string> exampleUrls,
+        Func<string, IReadOnlyList<KeyValuePair<string, string>>, string, T> open,
+        Func<T, string> describe,
+        ILoggerFactory? loggerFactory)
+    {
+        if (string.IsNullOrEmpty(sectionName))
+        {
+            throw CloudException.InvalidArgument(nameof(sectionName), "a section name such as 'Databases' is required.");
+        }
+
+        _singular = string.IsNullOrEmpty(resourceDescription) ? throw CloudException.InvalidArgument(nameof(resourceDescription), "a description such as 'database' is required.") : resourceDescription;
+        _example = exampleUrls ?? throw CloudException.InvalidArgument(nameof(exampleUrls), "a function that gives example URLs is required.");
+        _open = open ?? throw CloudException.InvalidArgument(nameof(open), "a function that opens a resource is required.");
+        _describe = describe ?? throw CloudException.InvalidArgument(nameof(describe), "a function that describes a resource is required.");
+        _section = polycloudSection?.GetSection(sectionName);
+        _sectionPath = polycloudSection is IConfigurationSection s ? $"{s.Path}:{sectionName}" : $"Polycloud:{sectionName}";
+        _logger = (ILogger?)loggerFactory?.CreateLogger("Polycloud." + sectionName) ?? NullLogger.Instance;
+    }
+
+    /// <summary>Creates the cache for one of the core's resource kinds.</summary>
+    internal NamedResourceCache(
         PolycloudConfigurationRoot root,
         ResourceKind kind,
         Func<string, IReadOnlyList<KeyValuePair<string, string>>, string, T> open,
         Func<T, string> describe,
         ILoggerFactory? loggerFactory)
+        : this(root.Section, kind.Section, kind.Singular, kind.Example, open, describe, loggerFactory)
     {
-        _kind = kind;
-        _section = root.Section?.GetSection(kind.Section);
-        _sectionPath = root.Section is { } s ? $"{s.Path}:{kind.Section}" : $"Polycloud:{kind.Section}";
-        _open = open;
-        _describe = describe;
-        _logger = (ILogger?)loggerFactory?.CreateLogger("Polycloud." + kind.Section) ?? NullLogger.Instance;
     }
 
     /// <summary>The configured names.</summary>
@@ -56,7 +80,7 @@ internal sealed partial class NamedResourceCache<T> : IAsyncDisposable, IDisposa
     {
         if (string.IsNullOrEmpty(name))
         {
-            throw CloudException.InvalidArgument(nameof(name), $"a {_kind.Singular} name is required.");
+            throw CloudException.InvalidArgument(nameof(name), $"a {_singular} name is required.");
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -115,7 +139,7 @@ internal sealed partial class NamedResourceCache<T> : IAsyncDisposable, IDisposa
         var entry = ResourceConfiguration.Find(_section, name)
             ?? throw CloudException.InvalidArgument(
                 nameof(name),
-                $"no {_kind.Singular} named '{name}' is configured. Configured: {(Names.Count == 0 ? "none" : string.Join(", ", Names))}. Add '{path}' with a URL such as {_kind.Example(name)}.");
+                $"no {_singular} named '{name}' is configured. Configured: {(Names.Count == 0 ? "none" : string.Join(", ", Names))}. Add '{path}' with a URL such as {_example(name)}.");
         T resource;
         try
         {
@@ -133,7 +157,7 @@ internal sealed partial class NamedResourceCache<T> : IAsyncDisposable, IDisposa
         if (_logger.IsEnabled(LogLevel.Information))
         {
             string description = _describe(resource);
-            LogOpened(_logger, _kind.Singular, name, description);
+            LogOpened(_logger, _singular, name, description);
         }
 
         return resource;
