@@ -56,7 +56,7 @@ public static class PolycloudBuilderDatabaseExtensions
 
         builder.AddDatabases();
         var checks = builder.Services.AddHealthChecks();
-        foreach (string name in DatabaseConfiguration.Names(builder.Configuration?.GetSection("Databases")))
+        foreach (string name in builder.Configuration?.GetSection("Databases").GetChildren().Select(c => c.Key) ?? [])
         {
             checks.Add(new HealthCheckRegistration(
                 "polycloud-database-" + name,
