@@ -74,7 +74,8 @@ public sealed class QueueSafetyTests
 
         int calls = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var options = new QueueProcessOptions { RetryDelay = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromMinutes(1), WaitTime = TimeSpan.FromSeconds(30) };
+        // Lease renewal is off: the observed driver records every lease change, and a renewal would be read as a retry delay.
+        var options = new QueueProcessOptions { RetryDelay = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromMinutes(1), WaitTime = TimeSpan.FromSeconds(30), AutoRenewLease = false };
         var loop = queue.ProcessAsync((m, _) =>
         {
             Interlocked.Increment(ref calls);
@@ -109,7 +110,8 @@ public sealed class QueueSafetyTests
         var driver = new ObservedDriver(new MemoryQueueDriver(NewName(), time));
         await using var queue = new MessageQueue(driver);
         await queue.SendAsync("poison", Ct);
-        var options = new QueueProcessOptions { RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(4), RetryJitter = false, WaitTime = TimeSpan.FromSeconds(30) };
+        // Lease renewal is off: the observed driver records every lease change, and a renewal would be read as a retry delay.
+        var options = new QueueProcessOptions { RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(4), RetryJitter = false, WaitTime = TimeSpan.FromSeconds(30), AutoRenewLease = false };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var loop = queue.ProcessAsync((_, _) => throw new InvalidOperationException("always fails"), options, stop.Token);
         var delays = new List<TimeSpan>();
