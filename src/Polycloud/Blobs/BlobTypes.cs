@@ -132,6 +132,9 @@ public sealed class BlobProperties
     /// <summary>The MD5 of the content when the provider has it (not for S3 multipart uploads), else <see langword="null"/>.</summary>
     public ReadOnlyMemory<byte>? ContentMD5 { get; init; }
 
+    /// <summary>The CRC32C checksum of the whole content (Cloud Storage keeps one for every object), or <see langword="null"/>.</summary>
+    public uint? Crc32c { get; init; }
+
     /// <summary>User metadata, keys in lower case.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyMetadata;
 
@@ -155,6 +158,13 @@ public sealed class BlobItem
 
     /// <summary>The last-modified time, or <see langword="null"/> for prefixes.</summary>
     public DateTimeOffset? LastModified { get; init; }
+
+    /// <summary>The MD5 of the whole content when the listing carries it (Azure lists Content-MD5, Cloud Storage lists md5Hash,
+    /// S3's ETag is the MD5 of single-part uploads without KMS encryption), else <see langword="null"/>.</summary>
+    public ReadOnlyMemory<byte>? ContentMD5 { get; init; }
+
+    /// <summary>The CRC32C of the whole content when the listing carries it (Cloud Storage), else <see langword="null"/>.</summary>
+    public uint? Crc32c { get; init; }
 
     /// <inheritdoc/>
     public override string ToString() => IsPrefix ? Key + " (prefix)" : Key;

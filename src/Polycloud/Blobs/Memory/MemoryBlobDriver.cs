@@ -12,7 +12,7 @@ namespace Polycloud.Blobs.Memory;
 /// Blobs in process memory: fast, isolated, gone when the process ends. For tests and samples.
 /// Opened as <c>mem://name</c>; every driver instance is its own store.
 /// </summary>
-public sealed partial class MemoryBlobDriver : IBlobDriver, Polycloud.Drivers.IResourceLocationProvider
+public sealed partial class MemoryBlobDriver : IBlobDriver, IBlobMultipartDriver, IBlobServerSideCopyDriver, Polycloud.Drivers.IResourceLocationProvider
 {
     private static readonly BlobCapabilities MemoryCapabilities = new() { SignedUrls = false, ConditionalWrites = true, ContentMD5 = true };
     private readonly object _gate = new();
@@ -89,7 +89,7 @@ public sealed partial class MemoryBlobDriver : IBlobDriver, Polycloud.Drivers.IR
             var page = SortedKeyPager.Page(_blobs.Keys, prefix, delimiter, pageSize, continuationToken, key =>
             {
                 var e = _blobs[key];
-                return new BlobItem { Key = key, Size = e.Data.Length, ETag = e.ETag, LastModified = e.LastModified };
+                return new BlobItem { Key = key, Size = e.Data.Length, ETag = e.ETag, LastModified = e.LastModified, ContentMD5 = e.Md5 };
             });
             return Task.FromResult(page);
         }
