@@ -198,6 +198,26 @@ public sealed class PubSubEmulatorTests
         Assert.Equal("ping", m.Attributes["kind"]);
         await queue.CompleteAsync(m, Ct);
     }
+
+    [Fact]
+    public async Task The_lease_end_is_stamped_from_the_driver_TimeProvider()
+    {
+        PubSubEmulator.SkipIfUnreachable();
+        string id = PubSubEmulator.NewId("clock");
+        _ = await PubSubEmulator.CreateQueueAsync(id, Ct);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        await using var driver = new PubSubQueueDriver(PubSubEmulator.Http, PubSubEmulator.TopicPath(id), id, credential: null, PubSubEmulator.Endpoint) { TimeProvider = clock };
+        Assert.Same(clock, driver.TimeProvider);
+        await driver.SendAsync([new QueueMessage("x")], Ct);
+
+        // The wait runs on the fake clock, which does not move: the pull ends when the message arrives.
+        var received = await driver.ReceiveAsync(1, TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(30), Ct);
+        var message = Assert.Single(received);
+        Assert.Equal(clock.GetUtcNow().AddSeconds(45), message.LeaseExpiresAt);
+        await driver.CompleteAsync(message, Ct);
+        await using var unset = PubSubEmulator.Driver(id);
+        Assert.Same(TimeProvider.System, unset.TimeProvider);
+    }
 }
 
 /// <summary>Input Pub/Sub refuses, and settings it cannot honour: refused before any call (no server is needed).</summary>
