@@ -20,17 +20,155 @@ public sealed class OptionsImmutabilityTests
     /// <summary>Bound from configuration with <c>services.Configure</c>, so settable; copied when used (see below).</summary>
     private static readonly Type[] BindingTypes = [typeof(QueueWorkerOptions), typeof(DependencyInjection.PolycloudHealthCheckOptions)];
 
+    /// <summary>The shipped assemblies this project references.</summary>
+    private static readonly Assembly[] Shipped = [typeof(BlobBucket).Assembly, typeof(Polycloud.Testing.Conformance.Blobs.BlobConformanceTests).Assembly];
+
+    private static IEnumerable<Type> AllOptionsTypes()
+        => Shipped.SelectMany(a => a.GetExportedTypes())
+            .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal);
+
     public static TheoryData<Type> OptionsTypes()
     {
         var data = new TheoryData<Type>();
-        foreach (var type in typeof(BlobBucket).Assembly.GetExportedTypes()
-            .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal) && !BindingTypes.Contains(t))
-            .OrderBy(t => t.FullName, StringComparer.Ordinal))
+        foreach (var type in AllOptionsTypes().Where(t => !BindingTypes.Contains(t)))
         {
             data.Add(type);
         }
 
         return data;
+    }
+
+    /// <summary>Every options type, the settable ones bound from configuration included.</summary>
+    public static TheoryData<Type> OptionsTypesWithBindingTypes()
+    {
+        var data = new TheoryData<Type>();
+        foreach (var type in AllOptionsTypes())
+        {
+            data.Add(type);
+        }
+
+        return data;
+    }
+
+    /// <summary>A collection whose contents its holder can change: an array, or anything with Add/Remove.</summary>
+    private static bool IsMutableCollection(Type type)
+        => type.IsArray
+            || type.IsAssignableTo(typeof(System.Collections.IList))
+            || type.IsAssignableTo(typeof(System.Collections.IDictionary))
+            || (type.IsInterface ? [type, .. type.GetInterfaces()] : type.GetInterfaces())
+                .Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollection<>));
+
+    [Theory]
+    [MemberData(nameof(OptionsTypesWithBindingTypes))]
+    public void NoPublicOptionsType_HoldsAMutableCollection(Type type)
+    {
+        var mutable = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => IsMutableCollection(p.PropertyType))
+            .Select(p => $"{p.Name} ({p.PropertyType.Name})")
+            .ToArray();
+        Assert.True(mutable.Length == 0, $"{type.Name} holds mutable collections: {string.Join(", ", mutable)}; use IReadOnlyDictionary/IReadOnlyList and copy it when the options are used.");
+    }
+
+    [Fact]
+    public void TheMutableCollectionCheck_FindsWhatItMustFind()
+    {
+        Assert.True(IsMutableCollection(typeof(IDictionary<string, string>)));
+        Assert.True(IsMutableCollection(typeof(Dictionary<string, string>)));
+        Assert.True(IsMutableCollection(typeof(List<int>)));
+        Assert.True(IsMutableCollection(typeof(IList<int>)));
+        Assert.True(IsMutableCollection(typeof(string[])));
+        Assert.True(IsMutableCollection(typeof(ISet<string>)));
+        Assert.False(IsMutableCollection(typeof(IReadOnlyDictionary<string, string>)));
+        Assert.False(IsMutableCollection(typeof(IReadOnlyList<string>)));
+        Assert.False(IsMutableCollection(typeof(string)));
+        Assert.False(IsMutableCollection(typeof(ReadOnlyMemory<byte>?)));
+    }
+
+    [Fact]
+    public async Task UploadMetadata_ChangedWhileTheUploadRuns_DoesNotChangeWhatIsWritten()
+    {
+        await using var bucket = new BlobBucket(new Polycloud.Blobs.Memory.MemoryBlobDriver());
+        foreach (var initial in new[] { new Dictionary<string, string>(), new Dictionary<string, string> { ["owner"] = "alice" } })
+        {
+            var metadata = new Dictionary<string, string>(initial);
+            string key = $"meta-{initial.Count}";
+            var content = new MutatingStream(new byte[64], () =>
+            {
+                metadata["owner"] = "mallory";
+                metadata["added"] = "later";
+            });
+            await bucket.UploadAsync(key, content, new BlobUploadOptions { Metadata = metadata }, TestContext.Current.CancellationToken);
+            Assert.True(content.Mutated);
+            var written = (await bucket.GetPropertiesAsync(key, TestContext.Current.CancellationToken)).Metadata;
+            Assert.Equal(initial.OrderBy(kv => kv.Key), written.OrderBy(kv => kv.Key));
+        }
+    }
+
+    [Fact]
+    public void HealthCheckOptions_AreCopiedWhenUsed_WithProbeNamesIgnoringCase()
+    {
+        var probes = new Dictionary<string, string> { ["Resize"] = "{}" };
+        var options = new DependencyInjection.PolycloudHealthCheckOptions { FunctionProbes = probes, Timeout = TimeSpan.FromSeconds(3) };
+        var snapshot = options.Snapshot();
+        probes["other"] = "{}";
+        probes["Resize"] = "changed";
+        options.Timeout = TimeSpan.FromSeconds(9);
+        Assert.Equal("{}", snapshot.FunctionProbes["resize"]);
+        Assert.False(snapshot.FunctionProbes.ContainsKey("other"));
+        Assert.Equal(TimeSpan.FromSeconds(3), snapshot.Timeout);
+        Assert.Empty(new DependencyInjection.PolycloudHealthCheckOptions().Snapshot().FunctionProbes);
+    }
+
+    /// <summary>Content that runs an action on its first read, as a caller's other thread might while the upload runs.</summary>
+    private sealed class MutatingStream(byte[] data, Action onFirstRead) : MemoryStream(data)
+    {
+        public bool Mutated { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Mutate();
+            return base.Read(buffer, offset, count);
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            Mutate();
+            return base.Read(buffer);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Mutate();
+            return base.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Mutate();
+            return base.ReadAsync(buffer, offset, count, cancellationToken);
+        }
+
+        public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+        {
+            Mutate();
+            return base.CopyToAsync(destination, bufferSize, cancellationToken);
+        }
+
+        public override void CopyTo(Stream destination, int bufferSize)
+        {
+            Mutate();
+            base.CopyTo(destination, bufferSize);
+        }
+
+        private void Mutate()
+        {
+            if (!Mutated)
+            {
+                Mutated = true;
+                onFirstRead();
+            }
+        }
     }
 
     [Theory]
