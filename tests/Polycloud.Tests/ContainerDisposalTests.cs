@@ -39,23 +39,8 @@ public sealed class ContainerDisposalTests
             }).Build();
             var services = new ServiceCollection();
             services.AddLogging();
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            services.AddPolycloud(configuration).AddLocalFunction("slow", async (payload, context) =>
-            {
-                started.TrySetResult();
-                try
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    cancelled.TrySetResult();
-                    throw;
-                }
-
-                return payload;
-            });
+            var slow = new Polycloud.Tests.Functions.BlockingFunction();
+            services.AddPolycloud(configuration).AddLocalFunction("slow", slow.RunAsync);
             services.AddHealthChecks().AddPolycloud();
             services.AddQueueWorker<NoHandler>("memory");
             var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -75,7 +60,7 @@ public sealed class ContainerDisposalTests
             var report = await sp.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => !r.Name.Contains("slow", StringComparison.Ordinal), Ct);
             Assert.Equal(HealthStatus.Healthy, report.Status);
             await function.InvokeEventAsync(BinaryData.FromString("{}"), cancellationToken: Ct);
-            await started.Task.WaitAsync(Ct);
+            await slow.Started.Task.WaitAsync(Ct);
 
             if (asynchronously)
             {
@@ -86,7 +71,7 @@ public sealed class ContainerDisposalTests
                 sp.Dispose();
             }
 
-            Assert.True(cancelled.Task.IsCompleted, "the running event function was not cancelled");
+            Assert.True(slow.Cancelled.Task.IsCompleted, "the running event function was not cancelled");
             await AssertDisposedAsync(() => memory.ExistsAsync("a", Ct));
             await AssertDisposedAsync(() => files.ExistsAsync("a", Ct));
         }

@@ -57,11 +57,8 @@ public sealed class PubSubEmulatorTests
     {
         PubSubEmulator.SkipIfUnreachable();
         string id = PubSubEmulator.NewId("idle");
-        await PubSubEmulator.CreateTopicAsync(id, Ct);
-        await PubSubEmulator.CreateSubscriptionAsync(id, id, Ct);
-        await using var relay = new TcpRelay(PubSubEmulator.Endpoint);
-        using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        await using var queue = new MessageQueue(new PubSubQueueDriver(http, PubSubEmulator.TopicPath(id), id, credential: null, relay.Endpoint));
+        await using var relayed = await PubSubEmulator.CreateRelayedQueueAsync(id, Ct);
+        var queue = relayed.Queue;
 
         // Idle receives end with nothing while the service still holds their pulls.
         for (int i = 0; i < 2; i++)
@@ -83,11 +80,8 @@ public sealed class PubSubEmulatorTests
     {
         PubSubEmulator.SkipIfUnreachable();
         string id = PubSubEmulator.NewId("cancel");
-        await PubSubEmulator.CreateTopicAsync(id, Ct);
-        await PubSubEmulator.CreateSubscriptionAsync(id, id, Ct);
-        await using var relay = new TcpRelay(PubSubEmulator.Endpoint);
-        using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        await using var queue = new MessageQueue(new PubSubQueueDriver(http, PubSubEmulator.TopicPath(id), id, credential: null, relay.Endpoint));
+        await using var relayed = await PubSubEmulator.CreateRelayedQueueAsync(id, Ct);
+        var queue = relayed.Queue;
         using (var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct))
         {
             var receive = queue.ReceiveAsync(new QueueReceiveOptions { WaitTime = TimeSpan.FromSeconds(30) }, cts.Token);
@@ -141,12 +135,7 @@ public sealed class PubSubEmulatorTests
         await using var queue = new MessageQueue(await PubSubEmulator.CreateQueueAsync(id, Ct, deadLetterTopicId: id + "-dlq", maxDeliveryAttempts: 5));
         Assert.True(queue.Capabilities.NativeDeadLetter);
         await queue.SendAsync("poison", Ct);
-        for (int i = 1; i <= 5; i++)
-        {
-            var m = Assert.Single(await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
-            Assert.Equal(i, m.DeliveryCount);
-            await queue.AbandonAsync(m, cancellationToken: Ct);
-        }
+        await UseUpDeliveryAttemptsAsync(queue, 5);
 
         // The emulator forwards the message when the subscription is pulled after the last attempt.
         Assert.Empty(await queue.ReceiveAsync(new QueueReceiveOptions { WaitTime = TimeSpan.FromSeconds(1) }, Ct));
@@ -164,12 +153,7 @@ public sealed class PubSubEmulatorTests
         await using var dead = new MessageQueue(await PubSubEmulator.CreateQueueAsync(id + "-dlq", Ct));
         await using var queue = new MessageQueue(await PubSubEmulator.CreateQueueAsync(id, Ct, deadLetterTopicId: id + "-dlq", maxDeliveryAttempts: 5, ordering: true));
         await queue.SendAsync(new QueueMessage("poison") { GroupId = "key-a" }, Ct);
-        for (int i = 1; i <= 5; i++)
-        {
-            var m = Assert.Single(await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
-            Assert.Equal(i, m.DeliveryCount);
-            await queue.AbandonAsync(m, cancellationToken: Ct);
-        }
+        await UseUpDeliveryAttemptsAsync(queue, 5);
 
         try
         {
@@ -217,6 +201,17 @@ public sealed class PubSubEmulatorTests
         await driver.CompleteAsync(message, Ct);
         await using var unset = PubSubEmulator.Driver(id);
         Assert.Same(TimeProvider.System, unset.TimeProvider);
+    }
+
+    /// <summary>Receives the one message <paramref name="attempts"/> times, checking its delivery count, and gives it back each time.</summary>
+    private static async Task UseUpDeliveryAttemptsAsync(MessageQueue queue, int attempts)
+    {
+        for (int i = 1; i <= attempts; i++)
+        {
+            var m = Assert.Single(await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
+            Assert.Equal(i, m.DeliveryCount);
+            await queue.AbandonAsync(m, cancellationToken: Ct);
+        }
     }
 }
 

@@ -14,12 +14,18 @@ public sealed class QueueOpeningDisposalTests
 {
     private static string NewName() => "dispose-" + Guid.NewGuid().ToString("N")[..8];
 
-    [Fact]
-    public void A_dead_letter_queue_that_cannot_be_opened_fails_with_its_error_and_the_queue_driver_is_disposed()
+    /// <summary>Opens <paramref name="url"/> with a fresh tracking factory, expecting it to fail.</summary>
+    private static (CloudException Error, TrackingFactory Factory) OpenFails(string url)
     {
         var factory = new TrackingFactory();
         var opener = new PolycloudOpener().AddQueueDriver(factory);
-        var ex = Assert.Throws<CloudException>(() => opener.OpenQueue($"track://{NewName()}?deadLetterQueue=nope://dead"));
+        return (Assert.Throws<CloudException>(() => opener.OpenQueue(url)), factory);
+    }
+
+    [Fact]
+    public void A_dead_letter_queue_that_cannot_be_opened_fails_with_its_error_and_the_queue_driver_is_disposed()
+    {
+        var (ex, factory) = OpenFails($"track://{NewName()}?deadLetterQueue=nope://dead");
         Assert.Equal(CloudErrorCode.InvalidArgument, ex.ErrorCode);
         Assert.Contains("'nope'", ex.Message, StringComparison.Ordinal);
         var driver = Assert.Single(factory.Created);
@@ -29,10 +35,8 @@ public sealed class QueueOpeningDisposalTests
     [Fact]
     public void A_provider_without_delivery_counts_is_refused_and_its_driver_disposed_before_the_dead_letter_queue_opens()
     {
-        var factory = new TrackingFactory();
-        var opener = new PolycloudOpener().AddQueueDriver(factory);
         string name = NewName();
-        var ex = Assert.Throws<CloudException>(() => opener.OpenQueue($"track://{name}?counts=false&deadLetterQueue=track://{name}-dead"));
+        var (ex, factory) = OpenFails($"track://{name}?counts=false&deadLetterQueue=track://{name}-dead");
         Assert.Equal(CloudErrorCode.InvalidArgument, ex.ErrorCode);
         Assert.Equal("deadLetterQueue", ex.Data["ArgumentName"]);
         Assert.Contains("does not report how often a message was delivered", ex.Message, StringComparison.Ordinal);
@@ -43,10 +47,8 @@ public sealed class QueueOpeningDisposalTests
     [Fact]
     public void The_same_queue_reached_by_two_names_is_refused_with_the_portable_setting_named_and_both_drivers_disposed()
     {
-        var factory = new TrackingFactory();
-        var opener = new PolycloudOpener().AddQueueDriver(factory);
         string name = NewName();
-        var ex = Assert.Throws<CloudException>(() => opener.OpenQueue($"track://{name}?deadLetterQueue=" + Uri.EscapeDataString($"track://{name}?alias=other")));
+        var (ex, factory) = OpenFails($"track://{name}?deadLetterQueue=" + Uri.EscapeDataString($"track://{name}?alias=other"));
         Assert.Equal(CloudErrorCode.InvalidArgument, ex.ErrorCode);
         Assert.Equal("deadLetterQueue", ex.Data["ArgumentName"]);
         Assert.Equal("track", ex.Provider);
@@ -59,11 +61,9 @@ public sealed class QueueOpeningDisposalTests
     [Fact]
     public void A_dead_letter_queue_whose_own_dead_letter_queue_fails_disposes_every_driver_opened()
     {
-        var factory = new TrackingFactory();
-        var opener = new PolycloudOpener().AddQueueDriver(factory);
         string name = NewName();
         string dead = Uri.EscapeDataString($"track://{name}-dead?counts=false&deadLetterQueue=track://{name}-deeper");
-        var ex = Assert.Throws<CloudException>(() => opener.OpenQueue($"track://{name}?deadLetterQueue={dead}"));
+        var (ex, factory) = OpenFails($"track://{name}?deadLetterQueue={dead}");
         Assert.Contains("does not report how often a message was delivered", ex.Message, StringComparison.Ordinal);
         Assert.Equal(2, factory.Created.Count);
         Assert.All(factory.Created, d => Assert.Equal(1, d.Disposals));
