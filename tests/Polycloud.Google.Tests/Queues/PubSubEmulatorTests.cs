@@ -69,10 +69,7 @@ public sealed class PubSubEmulatorTests
         await queue.SendAsync("after idle", Ct);
 
         // The subscription's ack deadline is 10 s: a message stranded in the abandoned pull would not come back in 5 s.
-        var got = await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct);
-        var m = Assert.Single(got);
-        Assert.Equal("after idle", m.Body.ToString());
-        await queue.CompleteAsync(m, Ct);
+        await ReceiveOneAndCompleteAsync(queue, "after idle");
     }
 
     [Fact]
@@ -93,10 +90,7 @@ public sealed class PubSubEmulatorTests
 
         // A second queue on the same subscription: the message reaches it although the first one stopped waiting.
         await using var other = new MessageQueue(PubSubEmulator.Driver(id));
-        var got = await other.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct);
-        var m = Assert.Single(got);
-        Assert.Equal("after cancel", m.Body.ToString());
-        await other.CompleteAsync(m, Ct);
+        await ReceiveOneAndCompleteAsync(other, "after cancel");
     }
 
     [Fact]
@@ -139,10 +133,8 @@ public sealed class PubSubEmulatorTests
 
         // The emulator forwards the message when the subscription is pulled after the last attempt.
         Assert.Empty(await queue.ReceiveAsync(new QueueReceiveOptions { WaitTime = TimeSpan.FromSeconds(1) }, Ct));
-        var d = Assert.Single(await dead.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
-        Assert.Equal("poison", d.Body.ToString());
+        var d = await ReceiveOneAndCompleteAsync(dead, "poison");
         Assert.Equal("5", d.Attributes["CloudPubSubDeadLetterSourceDeliveryCount"]);
-        await dead.CompleteAsync(d, Ct);
     }
 
     [Fact]
@@ -165,9 +157,7 @@ public sealed class PubSubEmulatorTests
             Assert.Skip($"Emulator gap: on a subscription with message ordering and a dead-letter policy, the Pub/Sub emulator answers every pull with 500 once a message has used its delivery attempts (a NullPointerException in its ordered backlog) and never forwards it: {e.Message}");
         }
 
-        var d = Assert.Single(await dead.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
-        Assert.Equal("poison", d.Body.ToString());
-        await dead.CompleteAsync(d, Ct);
+        await ReceiveOneAndCompleteAsync(dead, "poison");
     }
 
     [Fact]
@@ -201,6 +191,15 @@ public sealed class PubSubEmulatorTests
         await driver.CompleteAsync(message, Ct);
         await using var unset = PubSubEmulator.Driver(id);
         Assert.Same(TimeProvider.System, unset.TimeProvider);
+    }
+
+    /// <summary>Receives one message within 5 s, checks its body and completes it.</summary>
+    private static async Task<ReceivedMessage> ReceiveOneAndCompleteAsync(MessageQueue queue, string body)
+    {
+        var m = Assert.Single(await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
+        Assert.Equal(body, m.Body.ToString());
+        await queue.CompleteAsync(m, Ct);
+        return m;
     }
 
     /// <summary>Receives the one message <paramref name="attempts"/> times, checking its delivery count, and gives it back each time.</summary>
