@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,6 +7,7 @@ using Polycloud.Blobs;
 using Polycloud.Functions;
 using Polycloud.Queues;
 using Polycloud.Queues.Memory;
+using Polycloud.TestSupport;
 using Xunit;
 
 namespace Polycloud.Tests;
@@ -17,21 +17,13 @@ namespace Polycloud.Tests;
 /// or worker is created.</summary>
 public sealed class OptionsImmutabilityTests
 {
-    /// <summary>Bound from configuration with <c>services.Configure</c>, so settable; copied when used (see below).</summary>
-    private static readonly Type[] BindingTypes = [typeof(QueueWorkerOptions), typeof(DependencyInjection.PolycloudHealthCheckOptions)];
-
-    /// <summary>The shipped assemblies this project references.</summary>
+    /// <summary>The shipped assemblies this project references (every shipped one: Polycloud.Docs.Tests, ShippedOptionsTests).</summary>
     private static readonly Assembly[] Shipped = [typeof(BlobBucket).Assembly, typeof(Polycloud.Testing.Conformance.Blobs.BlobConformanceTests).Assembly];
-
-    private static IEnumerable<Type> AllOptionsTypes()
-        => Shipped.SelectMany(a => a.GetExportedTypes())
-            .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal))
-            .OrderBy(t => t.FullName, StringComparer.Ordinal);
 
     public static TheoryData<Type> OptionsTypes()
     {
         var data = new TheoryData<Type>();
-        foreach (var type in AllOptionsTypes().Where(t => !BindingTypes.Contains(t)))
+        foreach (var type in OptionsRules.OptionsTypes(Shipped).Where(t => !OptionsRules.IsBindingType(t)))
         {
             data.Add(type);
         }
@@ -43,7 +35,7 @@ public sealed class OptionsImmutabilityTests
     public static TheoryData<Type> OptionsTypesWithBindingTypes()
     {
         var data = new TheoryData<Type>();
-        foreach (var type in AllOptionsTypes())
+        foreach (var type in OptionsRules.OptionsTypes(Shipped))
         {
             data.Add(type);
         }
@@ -51,38 +43,35 @@ public sealed class OptionsImmutabilityTests
         return data;
     }
 
-    /// <summary>A collection whose contents its holder can change: an array, or anything with Add/Remove.</summary>
-    private static bool IsMutableCollection(Type type)
-        => type.IsArray
-            || type.IsAssignableTo(typeof(System.Collections.IList))
-            || type.IsAssignableTo(typeof(System.Collections.IDictionary))
-            || (type.IsInterface ? [type, .. type.GetInterfaces()] : type.GetInterfaces())
-                .Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollection<>));
+    [Fact]
+    public void TheBindingTypesAreTheOnesBoundFromConfiguration()
+    {
+        Assert.True(OptionsRules.IsBindingType(typeof(QueueWorkerOptions)));
+        Assert.True(OptionsRules.IsBindingType(typeof(DependencyInjection.PolycloudHealthCheckOptions)));
+        Assert.False(OptionsRules.IsBindingType(typeof(BlobUploadOptions)));
+    }
 
     [Theory]
     [MemberData(nameof(OptionsTypesWithBindingTypes))]
     public void NoPublicOptionsType_HoldsAMutableCollection(Type type)
     {
-        var mutable = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => IsMutableCollection(p.PropertyType))
-            .Select(p => $"{p.Name} ({p.PropertyType.Name})")
-            .ToArray();
+        var mutable = OptionsRules.MutableCollectionProperties(type);
         Assert.True(mutable.Length == 0, $"{type.Name} holds mutable collections: {string.Join(", ", mutable)}; use IReadOnlyDictionary/IReadOnlyList and copy it when the options are used.");
     }
 
     [Fact]
     public void TheMutableCollectionCheck_FindsWhatItMustFind()
     {
-        Assert.True(IsMutableCollection(typeof(IDictionary<string, string>)));
-        Assert.True(IsMutableCollection(typeof(Dictionary<string, string>)));
-        Assert.True(IsMutableCollection(typeof(List<int>)));
-        Assert.True(IsMutableCollection(typeof(IList<int>)));
-        Assert.True(IsMutableCollection(typeof(string[])));
-        Assert.True(IsMutableCollection(typeof(ISet<string>)));
-        Assert.False(IsMutableCollection(typeof(IReadOnlyDictionary<string, string>)));
-        Assert.False(IsMutableCollection(typeof(IReadOnlyList<string>)));
-        Assert.False(IsMutableCollection(typeof(string)));
-        Assert.False(IsMutableCollection(typeof(ReadOnlyMemory<byte>?)));
+        Assert.True(OptionsRules.IsMutableCollection(typeof(IDictionary<string, string>)));
+        Assert.True(OptionsRules.IsMutableCollection(typeof(Dictionary<string, string>)));
+        Assert.True(OptionsRules.IsMutableCollection(typeof(List<int>)));
+        Assert.True(OptionsRules.IsMutableCollection(typeof(IList<int>)));
+        Assert.True(OptionsRules.IsMutableCollection(typeof(string[])));
+        Assert.True(OptionsRules.IsMutableCollection(typeof(ISet<string>)));
+        Assert.False(OptionsRules.IsMutableCollection(typeof(IReadOnlyDictionary<string, string>)));
+        Assert.False(OptionsRules.IsMutableCollection(typeof(IReadOnlyList<string>)));
+        Assert.False(OptionsRules.IsMutableCollection(typeof(string)));
+        Assert.False(OptionsRules.IsMutableCollection(typeof(ReadOnlyMemory<byte>?)));
     }
 
     [Fact]
@@ -175,11 +164,7 @@ public sealed class OptionsImmutabilityTests
     [MemberData(nameof(OptionsTypes))]
     public void EveryPublicOptionsType_HasOnlyInitOnlyProperties(Type type)
     {
-        var settable = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.SetMethod is { IsPublic: true } setter && !setter.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(IsExternalInit)))
-            .Select(p => p.Name)
-            .ToArray();
-        Assert.Empty(settable);
+        Assert.Empty(OptionsRules.SettableProperties(type));
         Assert.All(
             type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static).Where(f => !f.IsLiteral && !f.Name.Contains('<', StringComparison.Ordinal)),
             f => Assert.True(f.IsInitOnly, $"{type.Name}.{f.Name} must be readonly"));
