@@ -39,7 +39,8 @@ def capability(cap, title):
 worker = {'type': 'object', 'additionalProperties': False, 'properties': {
     'MaxConcurrency': {'type': 'integer', 'minimum': 1, 'maximum': 1000},
     'LeaseDuration': {'type': 'string'}, 'AutoRenewLease': {'type': 'boolean'}, 'MaxLeaseRenewal': {'type': 'string'},
-    'WaitTime': {'type': 'string'}, 'RetryDelay': {'type': 'string'}, 'ShutdownGracePeriod': {'type': 'string'}}}
+    'WaitTime': {'type': 'string'}, 'RetryDelay': {'type': 'string'}, 'MaxRetryDelay': {'type': 'string'},
+    'RetryJitter': {'type': 'boolean'}, 'ShutdownGracePeriod': {'type': 'string'}}}
 schema = {
     '$schema': 'http://json-schema.org/draft-07/schema#',
     'description': 'Polycloud: portable cloud resources opened from configuration.',

@@ -4,22 +4,22 @@ namespace Polycloud.Billing;
 public sealed class FocusReadOptions
 {
     /// <summary>Export format; <see cref="BillingExportFormat.Auto"/> (default) detects it from the header.</summary>
-    public BillingExportFormat Format { get; set; } = BillingExportFormat.Auto;
+    public BillingExportFormat Format { get; init; } = BillingExportFormat.Auto;
 
     /// <summary>Container format; <see cref="BillingFileKind.Auto"/> (default) detects gzip, Parquet, JSON lines or CSV from the bytes.</summary>
-    public BillingFileKind FileKind { get; set; } = BillingFileKind.Auto;
+    public BillingFileKind FileKind { get; init; } = BillingFileKind.Auto;
 
     /// <summary>Whether Azure cost details hold actual or amortized cost. Default: decide from the file name.</summary>
-    public AzureCostDataset AzureDataset { get; set; } = AzureCostDataset.Auto;
+    public AzureCostDataset AzureDataset { get; init; } = AzureCostDataset.Auto;
 
     /// <summary>
     /// Called for a row whose values cannot be read (for example a timestamp of <c>2023-02-01T30:00:00Z</c>); the row is
     /// then skipped. When null (the default) such a row stops the read with a <see cref="FormatException"/>.
     /// </summary>
-    public Action<FocusReadError>? OnInvalidRow { get; set; }
+    public Action<FocusReadError>? OnInvalidRow { get; init; }
 
     /// <summary>Name of the source, used in error messages and to recognise amortized Azure files when reading a stream.</summary>
-    public string? SourceName { get; set; }
+    public string? SourceName { get; init; }
 
     /// <summary>
     /// The FOCUS columns to read (column projection); null (the default) reads every column. For a FOCUS dataset
@@ -37,9 +37,18 @@ public sealed class FocusReadOptions
     /// and the path overloads of <see cref="CostAnalysis"/> choose the columns themselves. A value in a column that
     /// is not read is not checked either, so <see cref="OnInvalidRow"/> is not called for it.
     /// </remarks>
-    public FocusColumnSet? Columns { get; set; }
+    public FocusColumnSet? Columns { get; init; }
 
-    internal FocusReadOptions Clone() => (FocusReadOptions)MemberwiseClone();
+    /// <summary>A copy with another source name and column set (every other option the same).</summary>
+    internal FocusReadOptions With(string? sourceName, FocusColumnSet? columns) => new()
+    {
+        Format = Format,
+        FileKind = FileKind,
+        AzureDataset = AzureDataset,
+        OnInvalidRow = OnInvalidRow,
+        SourceName = sourceName,
+        Columns = columns,
+    };
 }
 
 /// <summary>What <see cref="FocusReader.DetectAsync(string, CancellationToken)"/> found out about a file.</summary>

@@ -85,17 +85,14 @@ public static class FocusReader
 
     private static FocusReadOptions CloneWithName(FocusReadOptions o, string name)
     {
-        var copy = o.Clone();
-        copy.SourceName ??= name;
-        return copy;
+        return o.With(o.SourceName ?? name, o.Columns);
     }
 
     /// <summary>A copy of <paramref name="options"/> that reads at least <paramref name="required"/> (plus any columns it already asks for).</summary>
     internal static FocusReadOptions WithColumns(FocusReadOptions? options, FocusColumnSet required)
     {
-        var copy = options?.Clone() ?? new FocusReadOptions();
-        copy.Columns = copy.Columns is { } asked ? asked.Union(required) : required;
-        return copy;
+        var source = options ?? new FocusReadOptions();
+        return source.With(source.SourceName, source.Columns is { } asked ? asked.Union(required) : required);
     }
 
     private static async IAsyncEnumerable<FocusRecord> ReadCore(Func<Stream> open, bool ownsStream, FocusReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)

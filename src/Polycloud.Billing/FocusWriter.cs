@@ -9,10 +9,10 @@ namespace Polycloud.Billing;
 public sealed class FocusParquetOptions
 {
     /// <summary>Rows per Parquet row group (default 100 000); memory use is proportional to it.</summary>
-    public int RowGroupSize { get; set; } = 100_000;
+    public int RowGroupSize { get; init; } = 100_000;
 
     /// <summary>Compression codec (default Snappy, which BigQuery, Athena and Synapse all read).</summary>
-    public CompressionMethod Compression { get; set; } = CompressionMethod.Snappy;
+    public CompressionMethod Compression { get; init; } = CompressionMethod.Snappy;
 }
 
 /// <summary>Writes FOCUS records as a FOCUS 1.2 CSV or Parquet dataset, for example to load into a warehouse.</summary>

@@ -32,8 +32,8 @@ public static class PolycloudBuilderDatabaseExtensions
         var polycloud = builder.Configuration;
         services.TryAddSingleton(sp => new CloudDatabaseFactory(sp.GetRequiredService<PolycloudOpener>(), polycloud, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<ICloudDatabaseFactory>(static sp => sp.GetRequiredService<CloudDatabaseFactory>());
-        DatabaseConfiguration.AddKeyed(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name));
-        DatabaseConfiguration.AddKeyed<DbDataSource>(services, static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name).DataSource);
+        builder.AddNamedResources(static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name));
+        builder.AddNamedResources<DbDataSource>(static (sp, name) => sp.GetRequiredService<ICloudDatabaseFactory>().GetDatabase(name).DataSource);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<PolycloudHealthCheckSource, DatabaseHealthCheckSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPolycloudConfigurationCheck, DatabaseConfigurationCheck>());
         return builder;

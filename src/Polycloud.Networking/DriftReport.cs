@@ -33,10 +33,10 @@ public sealed record DriftFinding(DriftKind Kind, NetworkRule? Declared, Network
 public sealed class DriftOptions
 {
     /// <summary>Whether a different priority counts as a change. Turn off when the deployed side has no order (AWS security groups). Default <see langword="true"/>.</summary>
-    public bool ComparePriority { get; set; } = true;
+    public bool ComparePriority { get; init; } = true;
 
     /// <summary>Whether to report shadowed rules in the declared policy as well as in the deployed one. Default <see langword="true"/>.</summary>
-    public bool ReportShadowedDeclaredRules { get; set; } = true;
+    public bool ReportShadowedDeclaredRules { get; init; } = true;
 }
 
 /// <summary>Declared policy versus deployed rules: missing, extra, changed and shadowed rules.</summary>

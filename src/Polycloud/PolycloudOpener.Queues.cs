@@ -62,47 +62,40 @@ public sealed partial class PolycloudOpener
 
         var factory = _queues.Resolve(parsed);
         var driver = factory.Create(parsed, _services);
-        ObsoleteSettingsLog.Report(parsed, _services);
-        var time = _services?.GetService<TimeProvider>();
-        if (string.IsNullOrEmpty(deadLetterUrl))
-        {
-            return new MessageQueue(driver, time is null ? null : new MessageQueueOptions { TimeProvider = time });
-        }
-
-        if (!driver.Capabilities.ReportsDeliveryCount)
-        {
-            string provider = driver.ProviderName;
-            driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw CloudException.InvalidArgument(
-                "deadLetterQueue",
-                $"'{parsed}': {provider} does not report how often a message was delivered unless the queue has a native dead-letter policy, so deadLetterQueue and maxDeliveries would never move a message; remove them and configure the provider's dead-letter policy on the queue (docs/queues.md, Dead-letter queues).");
-        }
-
-        MessageQueue deadLetter;
+        MessageQueue? deadLetter = null;
         try
         {
+            ObsoleteSettingsLog.Report(parsed, _services);
+            var time = _services?.GetService<TimeProvider>();
+            if (string.IsNullOrEmpty(deadLetterUrl))
+            {
+                return new MessageQueue(driver, time is null ? null : new MessageQueueOptions { TimeProvider = time });
+            }
+
+            if (!driver.Capabilities.ReportsDeliveryCount)
+            {
+                throw CloudException.InvalidArgument(
+                    "deadLetterQueue",
+                    $"'{parsed}': {driver.ProviderName} does not report how often a message was delivered unless the queue has a native dead-letter policy, so deadLetterQueue and maxDeliveries would never move a message; remove them and configure the provider's dead-letter policy on the queue (docs/queues.md, Dead-letter queues).");
+            }
+
             deadLetter = OpenQueue(deadLetterUrl);
-        }
-        catch
-        {
-            driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
-
-        try
-        {
             return new MessageQueue(driver, new MessageQueueOptions { DeadLetterQueue = deadLetter, MaxDeliveries = (int)(maxDeliveries ?? 5), TimeProvider = time });
         }
-        catch (CloudException ex) when (ex.ErrorCode == CloudErrorCode.InvalidArgument && ex.Data["ArgumentName"] is "options.DeadLetterQueue")
+        catch (Exception ex)
         {
-            deadLetter.Dispose();
+            // Nothing opened here outlives a failed open. The one error re-worded: the queue and its dead-letter queue
+            // are the same queue reached by two URLs (MessageQueue compares the drivers) — said in the URL's terms.
+            var sameQueue = deadLetter is not null && ex is CloudException { ErrorCode: CloudErrorCode.InvalidArgument } c && c.Data["ArgumentName"] is "options.DeadLetterQueue"
+                ? CloudException.InvalidArgument("deadLetterQueue", $"'{parsed}' and its dead-letter queue '{deadLetter.Provider}:{deadLetter.Name}' are the same queue reached by two names; dead-lettering into it would redeliver failing messages forever under new ids. Set deadLetterQueue to another queue.", driver.ProviderName)
+                : null;
             driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw CloudException.InvalidArgument("deadLetterQueue", $"'{parsed}' and its dead-letter queue '{deadLetter.Provider}:{deadLetter.Name}' are the same queue reached by two names; dead-lettering into it would redeliver failing messages forever under new ids. Set deadLetterQueue to another queue.", driver.ProviderName);
-        }
-        catch
-        {
-            driver.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            deadLetter.Dispose();
+            deadLetter?.Dispose();
+            if (sameQueue is not null)
+            {
+                throw sameQueue;
+            }
+
             throw;
         }
     }

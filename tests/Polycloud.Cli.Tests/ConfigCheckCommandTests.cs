@@ -8,16 +8,14 @@ namespace Polycloud.Cli.Tests;
 /// <summary><c>polycloud config check</c>: the start-up validation over a configuration file, every problem with its path.</summary>
 public sealed class ConfigCheckCommandTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "pc-config-" + Guid.NewGuid().ToString("N"));
+    private readonly CliDirectory _cli = new("pc-config-");
 
-    public ConfigCheckCommandTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
     [Fact]
     public async Task A_valid_configuration_exits_0()
     {
-        WriteSettings("""
+        _cli.WriteSettings("""
             { "Polycloud": {
                 "Blobs": { "docs": "mem://docs", "archive": "s3://archive?region=eu-west-1" },
                 "Queues": { "jobs": "sqlite://DIR/q.db?queue=jobs" },
@@ -26,7 +24,7 @@ public sealed class ConfigCheckCommandTests : IDisposable
                 "Workers": { "jobs": { "MaxConcurrency": 4 } } } }
             """);
 
-        var (exit, output, error) = await RunAsync("config", "check");
+        var (exit, output, error) = await _cli.RunAsync("config", "check");
 
         Assert.True(exit == 0, output + error);
         Assert.Equal(string.Empty, error);
@@ -36,7 +34,7 @@ public sealed class ConfigCheckCommandTests : IDisposable
     [Fact]
     public async Task Every_problem_is_listed_with_its_configuration_path_and_exits_1()
     {
-        WriteSettings("""
+        _cli.WriteSettings("""
             { "Polycloud": {
                 "Blobs": { "docs": "mem://docs", "bad": "nosuch://x", "s3": "s3://b?region=eu-west-1&colour=red" },
                 "Queus": { "jobs": "mem://jobs" },
@@ -45,7 +43,7 @@ public sealed class ConfigCheckCommandTests : IDisposable
                 "Workers": { "ghost": { "MaxConcurrency": 2 } } } }
             """);
 
-        var (exit, output, error) = await RunAsync("config", "check");
+        var (exit, output, error) = await _cli.RunAsync("config", "check");
 
         Assert.Equal(1, exit);
         Assert.Equal(string.Empty, error);
@@ -65,11 +63,11 @@ public sealed class ConfigCheckCommandTests : IDisposable
     [Fact]
     public async Task Json_lists_path_and_message_and_config_file_is_read_last()
     {
-        WriteSettings("""{ "Polycloud": { "Blobs": { "docs": "mem://docs" } } }""");
-        string file = Path.Combine(_dir, "prod.json");
+        _cli.WriteSettings("""{ "Polycloud": { "Blobs": { "docs": "mem://docs" } } }""");
+        string file = Path.Combine(_cli.Path, "prod.json");
         File.WriteAllText(file, """{ "Polycloud": { "Blobs": { "docs": "s3://docs" } } }""");
 
-        var (exit, output, _) = await RunAsync("config", "check", "--config", file, "--json");
+        var (exit, output, _) = await _cli.RunAsync("config", "check", "--config", file, "--json");
 
         Assert.Equal(1, exit);
         using var doc = JsonDocument.Parse(output);
@@ -78,7 +76,7 @@ public sealed class ConfigCheckCommandTests : IDisposable
         Assert.Equal("Polycloud:Blobs:docs", problem.GetProperty("path").GetString());
         Assert.Contains("region", problem.GetProperty("message").GetString(), StringComparison.Ordinal);
 
-        (exit, output, _) = await RunAsync("config", "check", "--format", "json");
+        (exit, output, _) = await _cli.RunAsync("config", "check", "--format", "json");
         Assert.Equal(0, exit);
         using var valid = JsonDocument.Parse(output);
         Assert.True(valid.RootElement.GetProperty("valid").GetBoolean());
@@ -91,14 +89,14 @@ public sealed class ConfigCheckCommandTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         string endpoint = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-        WriteSettings($$"""
+        _cli.WriteSettings($$"""
             { "Polycloud": {
                 "Blobs": { "s3": "s3://b?region=us-east-1&endpoint={{endpoint}}", "az": { "Url": "azblob://docs?account=acct&endpoint={{endpoint}}/acct", "AccountKey": "a2V5" } },
                 "Queues": { "sqs": "sqs://q?region=us-east-1&endpoint={{endpoint}}" },
                 "Databases": { "orders": "postgresql://127.0.0.1:{{((IPEndPoint)listener.LocalEndpoint).Port}}/orders?user=app&auth=none" } } }
             """);
 
-        var (exit, output, _) = await RunAsync("config", "check");
+        var (exit, output, _) = await _cli.RunAsync("config", "check");
 
         Assert.True(exit == 0, output);
         Assert.Contains("valid", output, StringComparison.Ordinal);
@@ -108,34 +106,23 @@ public sealed class ConfigCheckCommandTests : IDisposable
     [Fact]
     public async Task A_missing_section_fails_and_a_missing_or_malformed_file_is_exit_2()
     {
-        var (exit, output, _) = await RunAsync("config", "check");
+        var (exit, output, _) = await _cli.RunAsync("config", "check");
         Assert.Equal(1, exit);
         Assert.Contains("no 'Polycloud' section", output, StringComparison.Ordinal);
 
-        (exit, output, var error) = await RunAsync("config", "check", "--config", Path.Combine(_dir, "nope.json"));
+        (exit, output, var error) = await _cli.RunAsync("config", "check", "--config", Path.Combine(_cli.Path, "nope.json"));
         Assert.Equal(2, exit);
         Assert.Equal(string.Empty, output);
         Assert.Contains("does not exist", error, StringComparison.Ordinal);
 
-        File.WriteAllText(Path.Combine(_dir, "broken.json"), "{ \"Polycloud\": ");
-        (exit, output, error) = await RunAsync("config", "check", "--config", Path.Combine(_dir, "broken.json"));
+        File.WriteAllText(Path.Combine(_cli.Path, "broken.json"), "{ \"Polycloud\": ");
+        (exit, output, error) = await _cli.RunAsync("config", "check", "--config", Path.Combine(_cli.Path, "broken.json"));
         Assert.Equal(2, exit);
         Assert.Equal(string.Empty, output);
         Assert.Contains("could not be read", error, StringComparison.Ordinal);
 
-        (exit, _, error) = await RunAsync("config", "check", "--colour");
+        (exit, _, error) = await _cli.RunAsync("config", "check", "--colour");
         Assert.Equal(2, exit);
         Assert.Contains("polycloud --help", error, StringComparison.Ordinal);
-    }
-
-    private void WriteSettings(string json)
-        => File.WriteAllText(Path.Combine(_dir, "appsettings.json"), json.Replace("DIR", _dir, StringComparison.Ordinal));
-
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = await CliApplication.RunAsync(args, output, error, _dir, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
     }
 }

@@ -7,23 +7,21 @@ namespace Polycloud.Cli.Tests;
 public sealed class InventoryCommandTests : IDisposable
 {
     private const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "pc-inventory-" + Guid.NewGuid().ToString("N"));
+    private readonly CliDirectory _cli = new("pc-inventory-");
 
-    public InventoryCommandTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
     [Fact]
     public async Task Lists_configured_local_resources_as_aligned_plain_text_when_redirected()
     {
-        WriteSettings("""
+        _cli.WriteSettings("""
             { "Polycloud": {
                 "Blobs": { "docs": "mem://docs", "uploads": "file://DIR/uploads?create=true" },
                 "Queues": { "jobs": "sqlite://DIR/q.db?queue=jobs" },
                 "Functions": { "resize": "gcf://acme-prod/europe-west1/resize?auth=none" } } }
             """);
 
-        var (exit, output, error) = await RunAsync("inventory");
+        var (exit, output, error) = await _cli.RunAsync("inventory");
 
         Assert.Equal(0, exit);
         Assert.Equal(string.Empty, error);
@@ -43,9 +41,9 @@ public sealed class InventoryCommandTests : IDisposable
     [Fact]
     public async Task Json_has_stable_camelCase_fields_and_unknown_values_carry_their_reason()
     {
-        WriteSettings("""{ "Polycloud": { "Functions": { "events": "azfunc://acme/events" } } }""");
+        _cli.WriteSettings("""{ "Polycloud": { "Functions": { "events": "azfunc://acme/events" } } }""");
 
-        var (exit, output, _) = await RunAsync("inventory", "--json", "mem://scratch");
+        var (exit, output, _) = await _cli.RunAsync("inventory", "--json", "mem://scratch");
 
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(output);
@@ -57,7 +55,7 @@ public sealed class InventoryCommandTests : IDisposable
         Assert.Equal(JsonValueKind.Null, resource.GetProperty("replication").ValueKind);
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("residencyPolicy").ValueKind);
 
-        (exit, output, _) = await RunAsync("inventory", "events", "--format", "json");
+        (exit, output, _) = await _cli.RunAsync("inventory", "events", "--format", "json");
         Assert.Equal(0, exit);
         using var events = JsonDocument.Parse(output);
         var function = events.RootElement.GetProperty("resources")[0];
@@ -70,7 +68,7 @@ public sealed class InventoryCommandTests : IDisposable
     [Fact]
     public async Task Markdown_table_and_unknown_values_as_numbered_notes()
     {
-        var (exit, output, _) = await RunAsync("inventory", "--format", "markdown", "queue:mem://jobs", "azfunc://orders-app/resize");
+        var (exit, output, _) = await _cli.RunAsync("inventory", "--format", "markdown", "queue:mem://jobs", "azfunc://orders-app/resize");
 
         Assert.Equal(0, exit);
         Assert.StartsWith("| Kind | Name | Provider |", output, StringComparison.Ordinal);
@@ -82,13 +80,13 @@ public sealed class InventoryCommandTests : IDisposable
     [Fact]
     public async Task Residency_column_shows_each_row_and_a_violation_exits_1()
     {
-        WriteSettings("""
+        _cli.WriteSettings("""
             { "Polycloud": {
                 "Blobs": { "docs": "mem://docs", "archive": "mem://archive" },
                 "Residency": { "Default": [ "local" ], "Resources": { "archive": [ "us-east-1" ] } } } }
             """);
 
-        var (exit, output, _) = await RunAsync("inventory");
+        var (exit, output, _) = await _cli.RunAsync("inventory");
 
         Assert.Equal(1, exit);
         Assert.Contains("RESIDENCY", output, StringComparison.Ordinal);
@@ -96,7 +94,7 @@ public sealed class InventoryCommandTests : IDisposable
         Assert.Contains(output.Split('\n'), l => l.Contains("archive", StringComparison.Ordinal) && l.Contains("VIOLATION [1]", StringComparison.Ordinal));
         Assert.Contains("[1] 'archive' (Blob, memory) is in 'local', which breaks Residency:Resources:archive [us-east-1].", output, StringComparison.Ordinal);
 
-        (exit, output, _) = await RunAsync("inventory", "--json");
+        (exit, output, _) = await _cli.RunAsync("inventory", "--json");
         using var doc = JsonDocument.Parse(output);
         var archive = doc.RootElement.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "archive");
         Assert.Equal("violation", archive.GetProperty("residency").GetProperty("status").GetString());
@@ -107,14 +105,14 @@ public sealed class InventoryCommandTests : IDisposable
     public async Task A_resource_that_cannot_be_read_exits_1_and_its_row_says_why()
     {
         // The Cloud Storage emulator answers buckets.get with 404: the lookup fails as NotFound.
-        var (exit, output, _) = await RunAsync("inventory", "mem://fine", "gs://pc-missing?endpoint=http%3A%2F%2F127.0.0.1%3A9199%2F&anonymous=true");
+        var (exit, output, _) = await _cli.RunAsync("inventory", "mem://fine", "gs://pc-missing?endpoint=http%3A%2F%2F127.0.0.1%3A9199%2F&anonymous=true");
 
         Assert.Equal(1, exit);
         Assert.Contains(output.Split('\n'), l => l.Contains("gs://pc-missing", StringComparison.Ordinal) && l.Contains("error [1]", StringComparison.Ordinal));
         Assert.Contains("[1] gs://pc-missing", output, StringComparison.Ordinal);
         Assert.Contains("cannot read the location", output, StringComparison.Ordinal);
 
-        (exit, output, _) = await RunAsync("inventory", "--json", "gs://pc-missing?endpoint=http%3A%2F%2F127.0.0.1%3A9199%2F&anonymous=true");
+        (exit, output, _) = await _cli.RunAsync("inventory", "--json", "gs://pc-missing?endpoint=http%3A%2F%2F127.0.0.1%3A9199%2F&anonymous=true");
         Assert.Equal(1, exit);
         using var doc = JsonDocument.Parse(output);
         var row = doc.RootElement.GetProperty("resources")[0];
@@ -126,7 +124,7 @@ public sealed class InventoryCommandTests : IDisposable
     public async Task Secrets_in_configuration_and_environment_are_never_printed()
     {
         string envName = "cfgsecret" + Guid.NewGuid().ToString("N")[..6];
-        WriteSettings($$"""
+        _cli.WriteSettings($$"""
             { "Polycloud": { "Blobs": {
                 "withconn": { "Url": "azblob://pc-inv", "ConnectionString": "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={{AzuriteKey}};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;" },
                 "withkey": { "Url": "azblob://pc-inv?account=devstoreaccount1&endpoint=http%3A%2F%2F127.0.0.1%3A10000%2Fdevstoreaccount1", "AccountKey": "{{AzuriteKey}}" } } } }
@@ -137,7 +135,7 @@ public sealed class InventoryCommandTests : IDisposable
         {
             foreach (string format in new[] { "plain", "json", "markdown" })
             {
-                var (exit, output, error) = await RunAsync("inventory", "--format", format);
+                var (exit, output, error) = await _cli.RunAsync("inventory", "--format", format);
 
                 Assert.Equal(0, exit);
                 Assert.DoesNotContain(AzuriteKey, output, StringComparison.Ordinal);
@@ -147,7 +145,7 @@ public sealed class InventoryCommandTests : IDisposable
                 Assert.Contains("westeurope", output, StringComparison.Ordinal);
             }
 
-            var (_, json, _) = await RunAsync("inventory", "--json", "withconn");
+            var (_, json, _) = await _cli.RunAsync("inventory", "--json", "withconn");
             Assert.Contains("ConnectionString=***", json, StringComparison.Ordinal);
         }
         finally
@@ -160,10 +158,10 @@ public sealed class InventoryCommandTests : IDisposable
     [Fact]
     public async Task Config_option_reads_another_file()
     {
-        string file = Path.Combine(_dir, "other.json");
+        string file = Path.Combine(_cli.Path, "other.json");
         await File.WriteAllTextAsync(file, """{ "Polycloud": { "Blobs": { "elsewhere": "mem://elsewhere" } } }""", TestContext.Current.CancellationToken);
 
-        var (exit, output, _) = await RunAsync("inventory", "--config", file, "elsewhere");
+        var (exit, output, _) = await _cli.RunAsync("inventory", "--config", file, "elsewhere");
 
         Assert.Equal(0, exit);
         Assert.Contains("elsewhere", output, StringComparison.Ordinal);
@@ -177,7 +175,7 @@ public sealed class InventoryCommandTests : IDisposable
     [InlineData("inventory", "--format", "yaml")]
     public async Task Bad_usage_exits_2_with_a_message(params string[] args)
     {
-        var (exit, output, error) = await RunAsync(args);
+        var (exit, output, error) = await _cli.RunAsync(args);
 
         Assert.Equal(2, exit);
         Assert.Equal(string.Empty, output);
@@ -187,9 +185,9 @@ public sealed class InventoryCommandTests : IDisposable
     [Fact]
     public async Task Bad_configuration_exits_2_and_the_row_says_why()
     {
-        WriteSettings("""{ "Polycloud": { "Blobs": { "typo": "s3://bucket?regoin=eu-west-1", "fine": "mem://fine" } } }""");
+        _cli.WriteSettings("""{ "Polycloud": { "Blobs": { "typo": "s3://bucket?regoin=eu-west-1", "fine": "mem://fine" } } }""");
 
-        var (exit, output, _) = await RunAsync("inventory");
+        var (exit, output, _) = await _cli.RunAsync("inventory");
 
         Assert.Equal(2, exit);
         Assert.Contains("regoin", output, StringComparison.Ordinal);
@@ -199,22 +197,11 @@ public sealed class InventoryCommandTests : IDisposable
     [Fact]
     public async Task Malformed_configuration_file_exits_2()
     {
-        WriteSettings("{ \"Polycloud\": ");
+        _cli.WriteSettings("{ \"Polycloud\": ");
 
-        var (exit, _, error) = await RunAsync("inventory");
+        var (exit, _, error) = await _cli.RunAsync("inventory");
 
         Assert.Equal(2, exit);
         Assert.Contains("configuration", error, StringComparison.Ordinal);
-    }
-
-    private void WriteSettings(string json)
-        => File.WriteAllText(Path.Combine(_dir, "appsettings.json"), json.Replace("DIR", _dir, StringComparison.Ordinal));
-
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = await CliApplication.RunAsync(args, output, error, _dir, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
     }
 }

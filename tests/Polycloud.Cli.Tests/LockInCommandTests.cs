@@ -49,21 +49,13 @@ public sealed class LockInPortSample : IAsyncLifetime
 /// <summary><c>polycloud lockin</c> end to end on the sample: MSBuild loading, analyzers, formats, exit codes.</summary>
 public class LockInCommandTests(LockInPortSample sample) : IClassFixture<LockInPortSample>
 {
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await CliApplication.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task Report_on_the_solution_shows_the_port_before_and_after()
     {
         var file = Path.Combine(Path.GetTempPath(), $"lockin-{Guid.NewGuid():N}.json");
         try
         {
-            var (exit, output, error) = await RunAsync("lockin", sample.Solution, "--format", "json", "--output", file);
+            var (exit, output, error) = await CliRun.RunAsync("lockin", sample.Solution, "--format", "json", "--output", file);
             Assert.True(exit == 0, error);
             Assert.Contains("report written to", output, StringComparison.Ordinal);
 
@@ -90,7 +82,7 @@ public class LockInCommandTests(LockInPortSample sample) : IClassFixture<LockInP
     [Fact]
     public async Task Sarif_output_locates_results_in_the_sample_sources()
     {
-        var (exit, output, error) = await RunAsync("lockin", sample.Before, "--format", "sarif");
+        var (exit, output, error) = await CliRun.RunAsync("lockin", sample.Before, "--format", "sarif");
         Assert.True(exit == 0, error);
         var sarif = JsonNode.Parse(output)!;
         var results = sarif["runs"]![0]!["results"]!.AsArray();
@@ -102,18 +94,18 @@ public class LockInCommandTests(LockInPortSample sample) : IClassFixture<LockInP
     [Fact]
     public async Task Max_score_fails_the_run_when_lock_in_is_too_high()
     {
-        var (exit, output, _) = await RunAsync("lockin", sample.Before, "--max-score", "10");
+        var (exit, output, _) = await CliRun.RunAsync("lockin", sample.Before, "--max-score", "10");
         Assert.Equal(2, exit);
         Assert.Contains("LockInPort.Before", output, StringComparison.Ordinal);
 
-        var (afterExit, _, _) = await RunAsync("lockin", sample.After, "--max-score", "10");
+        var (afterExit, _, _) = await CliRun.RunAsync("lockin", sample.After, "--max-score", "10");
         Assert.Equal(0, afterExit);
     }
 
     [Fact]
     public async Task A_missing_target_is_a_clear_error()
     {
-        var (exit, _, error) = await RunAsync("lockin", Path.Combine(sample.Directory, "does-not-exist.sln"));
+        var (exit, _, error) = await CliRun.RunAsync("lockin", Path.Combine(sample.Directory, "does-not-exist.sln"));
         Assert.Equal(3, exit);
         Assert.Contains("does not exist", error, StringComparison.Ordinal);
     }
@@ -121,7 +113,7 @@ public class LockInCommandTests(LockInPortSample sample) : IClassFixture<LockInP
     [Fact]
     public async Task Root_command_lists_lockin()
     {
-        var (exit, output, _) = await RunAsync("--help");
+        var (exit, output, _) = await CliRun.RunAsync("--help");
         Assert.Equal(0, exit);
         Assert.Contains("lockin", output, StringComparison.Ordinal);
     }

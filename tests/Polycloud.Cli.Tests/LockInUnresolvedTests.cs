@@ -10,14 +10,6 @@ public sealed class LockInUnresolvedTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await CliApplication.RunAsync(args, output, error, TestContext.Current.CancellationToken);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     private string WriteProject(string name, string packageReference, string code)
     {
         string dir = Path.Combine(_directory, name);
@@ -48,7 +40,7 @@ public sealed class LockInUnresolvedTests : IDisposable
             "public static class Store { public static object Client() => new Amazon.S3.AmazonS3Client(); }");
         Assert.False(File.Exists(Path.Combine(_directory, "Unrestored", "obj", "project.assets.json")));
 
-        var (exit, output, error) = await RunAsync("lockin", project, "--max-score", "100");
+        var (exit, output, error) = await CliRun.RunAsync("lockin", project, "--max-score", "100");
         Assert.Equal(3, exit);
         Assert.Contains("references did not resolve", error, StringComparison.Ordinal);
         Assert.Contains("Unrestored", error, StringComparison.Ordinal);
@@ -60,10 +52,10 @@ public sealed class LockInUnresolvedTests : IDisposable
     public async Task With_restore_a_project_is_restored_first_and_reported()
     {
         string project = WriteProject("Plain", string.Empty, "public static class Plain { public static int Answer() => 42; }");
-        var (before, _, beforeError) = await RunAsync("lockin", project);
+        var (before, _, beforeError) = await CliRun.RunAsync("lockin", project);
         Assert.True(before == 3 || before == 0, beforeError);
 
-        var (exit, output, error) = await RunAsync("lockin", project, "--restore", "--max-score", "0");
+        var (exit, output, error) = await CliRun.RunAsync("lockin", project, "--restore", "--max-score", "0");
         Assert.True(exit == 0, error);
         Assert.True(File.Exists(Path.Combine(_directory, "Plain", "obj", "project.assets.json")));
         Assert.Contains("Plain", output, StringComparison.Ordinal);

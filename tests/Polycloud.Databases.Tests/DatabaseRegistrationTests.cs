@@ -103,4 +103,40 @@ public sealed class DatabaseRegistrationTests
         Assert.Contains(failures, f => f.StartsWith("Polycloud:Databases:orders: ", StringComparison.Ordinal) && f.Contains("'user'", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Polycloud:Databases:typo: ", StringComparison.Ordinal) && f.Contains("poolng", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_container_with_databases_and_the_core_capabilities_opened_is_disposed_either_way(bool asynchronously)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Polycloud:Databases:dispose"] = "sqlite://memory/dispose-" + Guid.NewGuid().ToString("N")[..8],
+            ["Polycloud:Blobs:b"] = "mem://dispose",
+            ["Polycloud:Queues:q"] = "mem://dispose-" + Guid.NewGuid().ToString("N")[..8],
+            ["Polycloud:Functions:f"] = "local://f",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddPolycloud(configuration).AddDatabases().AddLocalFunction("f", static (payload, _) => ValueTask.FromResult(payload));
+        services.AddHealthChecks().AddPolycloud();
+        var sp = services.BuildServiceProvider();
+        var database = sp.GetRequiredKeyedService<CloudDatabase>("dispose");
+        _ = sp.GetRequiredKeyedService<DbDataSource>("dispose");
+        _ = sp.GetRequiredKeyedService<Polycloud.Blobs.BlobBucket>("b");
+        _ = sp.GetRequiredKeyedService<Polycloud.Queues.MessageQueue>("q");
+        Assert.Equal("x", (await sp.GetRequiredKeyedService<Polycloud.Functions.CloudFunction>("f").InvokeAsync(BinaryData.FromString("x"), cancellationToken: Ct)).Payload.ToString());
+        await using (var connection = await database.OpenConnectionAsync(false, Ct))
+        {
+            Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+        }
+
+        if (asynchronously)
+        {
+            await sp.DisposeAsync();
+        }
+        else
+        {
+            sp.Dispose();
+        }
+    }
 }

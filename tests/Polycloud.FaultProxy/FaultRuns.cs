@@ -29,6 +29,15 @@ public static class FaultRuns
     /// <summary>How long the drain after a run waits for leased messages to come back.</summary>
     public static TimeSpan DrainFor { get; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Writes the report to the test's output, then checks it as <see cref="AssertClean(FaultRunReport)"/> does.</summary>
+    public static void AssertClean(FaultRunReport report, ITestOutputHelper output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteLine(report.ToString());
+        AssertClean(report);
+    }
+
     /// <summary>Fails with the report when it has a violation, or when no fault was injected (the run proved nothing).</summary>
     public static void AssertClean(FaultRunReport report)
     {

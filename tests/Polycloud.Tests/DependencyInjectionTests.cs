@@ -101,4 +101,33 @@ public sealed class DependencyInjectionTests
         _ = sp.GetRequiredKeyedService<BlobBucket>("a");
         await sp.DisposeAsync();
     }
+
+    [Fact]
+    public async Task AddNamedResources_ResolvesAPackagesOwnKindByName_OnceEach_AndRejectsANonStringKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Polycloud:Widgets:a"] = "mem://a" }).Build();
+        var services = new ServiceCollection();
+        var builder = services.AddPolycloud(configuration);
+        int opened = 0;
+        builder.AddNamedResources(static (_, name) => new Widget(name));
+        builder.AddNamedResources((_, name) => { opened++; return new WidgetCount(name); });
+        builder.AddNamedResources((_, name) => { opened += 100; return new WidgetCount(name); });
+        Assert.Single(services, d => d.ServiceType == typeof(WidgetCount) && Equals(d.ServiceKey, KeyedService.AnyKey));
+        await using var sp = services.BuildServiceProvider();
+
+        Assert.Equal("a", sp.GetRequiredKeyedService<Widget>("a").Name);
+        Assert.Same(sp.GetRequiredKeyedService<Widget>("b"), sp.GetRequiredKeyedService<Widget>("b"));
+        Assert.NotSame(sp.GetRequiredKeyedService<Widget>("a"), sp.GetRequiredKeyedService<Widget>("b"));
+        _ = sp.GetRequiredKeyedService<WidgetCount>("a");
+        _ = sp.GetRequiredKeyedService<WidgetCount>("a");
+        Assert.Equal(1, opened);
+        var ex = Assert.Throws<CloudException>(() => sp.GetRequiredKeyedService<Widget>(42));
+        Assert.Equal(CloudErrorCode.InvalidArgument, ex.ErrorCode);
+        Assert.Contains("Int32", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'open'", Assert.Throws<CloudException>(() => builder.AddNamedResources<Widget>(null!)).Message, StringComparison.Ordinal);
+    }
+
+    private sealed record Widget(string Name);
+
+    private sealed record WidgetCount(string Name);
 }

@@ -657,7 +657,7 @@ public sealed partial class S3BlobDriver : IBlobDriver, Polycloud.Drivers.IResou
         }
     }
 
-    private static void ApplyMetadata(MetadataCollection target, IDictionary<string, string>? metadata)
+    private static void ApplyMetadata(MetadataCollection target, IReadOnlyDictionary<string, string>? metadata)
     {
         if (metadata is null)
         {

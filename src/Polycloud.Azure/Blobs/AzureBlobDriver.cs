@@ -407,7 +407,7 @@ public sealed partial class AzureBlobDriver : IBlobDriver, Polycloud.Drivers.IRe
         ContentHash = contentHash,
     };
 
-    private static Dictionary<string, string>? ToMetadata(IDictionary<string, string>? metadata)
+    private static Dictionary<string, string>? ToMetadata(IReadOnlyDictionary<string, string>? metadata)
     {
         if (metadata is null || metadata.Count == 0)
         {

@@ -7,16 +7,16 @@ namespace Polycloud.Billing;
 public sealed class CostChartOptions
 {
     /// <summary>Image width in pixels (default 1000).</summary>
-    public int Width { get; set; } = 1000;
+    public int Width { get; init; } = 1000;
 
     /// <summary>Image height in pixels (default 500).</summary>
-    public int Height { get; set; } = 500;
+    public int Height { get; init; } = 500;
 
     /// <summary>Chart title (default "Daily cost by provider").</summary>
-    public string Title { get; set; } = "Daily cost by provider";
+    public string Title { get; init; } = "Daily cost by provider";
 
     /// <summary>Cost column plotted (EffectiveCost by default).</summary>
-    public CostMetric Metric { get; set; } = CostMetric.EffectiveCost;
+    public CostMetric Metric { get; init; } = CostMetric.EffectiveCost;
 }
 
 /// <summary>Renders cost charts as PNG images (ScottPlot).</summary>

@@ -151,22 +151,22 @@ public sealed record MonthOverMonthReport(string Dimension, IReadOnlyList<MonthO
 public sealed class AnomalyOptions
 {
     /// <summary>Days before the checked day that form the baseline (default 14).</summary>
-    public int WindowDays { get; set; } = 14;
+    public int WindowDays { get; init; } = 14;
 
     /// <summary>Days of history needed before a day is checked (default 7).</summary>
-    public int MinimumHistoryDays { get; set; } = 7;
+    public int MinimumHistoryDays { get; init; } = 7;
 
     /// <summary>Robust z-score (deviation / scaled MAD) at or above which a day is anomalous (default 3.5).</summary>
-    public double Threshold { get; set; } = 3.5;
+    public double Threshold { get; init; } = 3.5;
 
     /// <summary>Smallest absolute deviation from the baseline worth reporting (default 1.00 in the billing currency).</summary>
-    public decimal MinimumAmount { get; set; } = 1m;
+    public decimal MinimumAmount { get; init; } = 1m;
 
     /// <summary>Floor for the scale as a fraction of the baseline, so a perfectly flat history does not flag cent-level noise (default 5 %).</summary>
-    public decimal MinimumScaleFraction { get; set; } = 0.05m;
+    public decimal MinimumScaleFraction { get; init; } = 0.05m;
 
     /// <summary>Also report drops below the baseline (default false: only spikes).</summary>
-    public bool IncludeDrops { get; set; }
+    public bool IncludeDrops { get; init; }
 }
 
 /// <summary>A day whose cost departs from its baseline.</summary>

@@ -90,11 +90,11 @@ public sealed class FocusValidationReport
 public sealed class FocusValidationOptions
 {
     /// <summary>FOCUS version to check mandatory columns against: <c>1.0</c>, <c>1.1</c> or <c>1.2</c> (default).</summary>
-    public string Version { get; set; } = "1.2";
+    public string Version { get; init; } = "1.2";
 
     /// <summary>Example violations kept per rule (default 5).</summary>
-    public int MaxExamplesPerRule { get; set; } = 5;
+    public int MaxExamplesPerRule { get; init; } = 5;
 
     /// <summary>Relative tolerance for cost = unit price × quantity checks (default 0.1 %), on top of one cent.</summary>
-    public decimal CostTolerance { get; set; } = 0.001m;
+    public decimal CostTolerance { get; init; } = 0.001m;
 }

@@ -415,7 +415,7 @@ public sealed partial class GcsBlobDriver : IBlobDriver, Polycloud.Drivers.IReso
             ContentDisposition = options.ContentDisposition,
             ContentEncoding = options.ContentEncoding,
             ContentLanguage = options.ContentLanguage,
-            Metadata = options.Metadata,
+            Metadata = options.Metadata is null ? null : new Dictionary<string, string>(options.Metadata),
             Md5Hash = options.ContentMD5 is { } md5 ? Convert.ToBase64String(md5.Span) : null,
         };
         int partSize = options.PartSize ?? DefaultChunkSize;

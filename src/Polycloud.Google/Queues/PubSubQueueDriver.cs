@@ -74,9 +74,8 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
     {
     }
 
-    internal PubSubQueueDriver(HttpClient httpClient, string topic, string subscription, Func<CancellationToken, Task<ITokenAccess?>> credential, Uri? endpoint, bool ownsHttpClient, TimeProvider? timeProvider = null)
+    internal PubSubQueueDriver(HttpClient httpClient, string topic, string subscription, Func<CancellationToken, Task<ITokenAccess?>> credential, Uri? endpoint, bool ownsHttpClient)
     {
-        TimeProvider = timeProvider ?? TimeProvider.System;
         _http = httpClient ?? throw CloudException.InvalidArgument(nameof(httpClient), "an HTTP client is required.");
         Topic = ValidateName(topic, "topics", nameof(topic));
         if (string.IsNullOrEmpty(subscription))
@@ -105,7 +104,7 @@ public sealed partial class PubSubQueueDriver : IQueueDriver, Polycloud.Drivers.
 
     /// <summary>The clock that stamps lease expiry times; default <see cref="TimeProvider.System"/> (the factory uses
     /// the <see cref="System.TimeProvider"/> registered in dependency injection, if any).</summary>
-    public TimeProvider TimeProvider { get; init; }
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <inheritdoc/>
     public string ProviderName => "gcp-pubsub";

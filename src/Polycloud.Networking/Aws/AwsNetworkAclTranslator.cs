@@ -11,10 +11,10 @@ public sealed class AwsNetworkAclTranslationOptions
     /// opposite direction for the peer on the ephemeral ports 1024–65535 (all traffic for <c>all</c>, ICMP for ICMP).
     /// These entries also let new connections through on those ports; the translation says so. Default <see langword="true"/>.
     /// </summary>
-    public bool AddReturnTrafficEntries { get; set; } = true;
+    public bool AddReturnTrafficEntries { get; init; } = true;
 
     /// <summary>The first rule number to use. Default 100.</summary>
-    public int FirstRuleNumber { get; set; } = 100;
+    public int FirstRuleNumber { get; init; } = 100;
 }
 
 /// <summary>

@@ -13,10 +13,10 @@ public sealed class AzureNsgTranslationOptions
     /// <c>web</c> becomes that prefix + <c>web</c>. When <see langword="null"/> (the default), the tag itself is written
     /// as the ID and the translation says to replace it.
     /// </summary>
-    public string? ApplicationSecurityGroupIdPrefix { get; set; }
+    public string? ApplicationSecurityGroupIdPrefix { get; init; }
 
     /// <summary>The environment the evaluator uses for service tags. Defaults to <see cref="NetworkEnvironment.Default"/>.</summary>
-    public NetworkEnvironment? Environment { get; set; }
+    public NetworkEnvironment? Environment { get; init; }
 }
 
 /// <summary>

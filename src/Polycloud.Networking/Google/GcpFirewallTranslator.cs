@@ -8,7 +8,7 @@ namespace Polycloud.Networking.Google;
 public sealed class GcpFirewallTranslationOptions
 {
     /// <summary>The VPC network the rules belong to, written to each rule's <c>network</c> field. Default <c>global/networks/default</c>.</summary>
-    public string Network { get; set; } = "global/networks/default";
+    public string Network { get; init; } = "global/networks/default";
 }
 
 /// <summary>

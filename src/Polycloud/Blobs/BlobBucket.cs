@@ -587,24 +587,9 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
             throw Invalid("options.Condition", "an if-match condition needs an ETag.");
         }
 
-        if (options.Metadata is null || options.Metadata.Count == 0)
-        {
-            return options;
-        }
-
-        var metadata = BlobKeyRules.NormalizeMetadata(options.Metadata);
-        return new BlobUploadOptions
-        {
-            ContentType = options.ContentType,
-            CacheControl = options.CacheControl,
-            ContentDisposition = options.ContentDisposition,
-            ContentEncoding = options.ContentEncoding,
-            ContentLanguage = options.ContentLanguage,
-            Metadata = metadata,
-            Condition = options.Condition,
-            ContentMD5 = options.ContentMD5,
-            PartSize = options.PartSize,
-        };
+        // The metadata the driver writes is a checked copy taken now (null when empty): the caller's dictionary may
+        // change while the upload runs, and must not change what is written.
+        return options.Metadata is null ? options : options.WithMetadata(BlobKeyRules.NormalizeMetadata(options.Metadata));
     }
 
     /// <summary>

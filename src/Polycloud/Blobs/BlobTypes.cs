@@ -74,9 +74,10 @@ public sealed class BlobUploadOptions
     /// <summary>
     /// User metadata. Keys are case-insensitive, returned in lower case, and must start with an ASCII letter followed by
     /// letters, digits, '-' or '_'. Values may hold any Unicode text; providers whose headers are ASCII-only store
-    /// non-ASCII values encoded and return them decoded.
+    /// non-ASCII values encoded and return them decoded. The bucket copies it when the upload starts: changing the
+    /// dictionary afterwards does not change what is written.
     /// </summary>
-    public IDictionary<string, string>? Metadata { get; init; }
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
     /// <summary>The write condition (create-only or if-match). Default: none.</summary>
     public BlobCondition Condition { get; init; }
@@ -92,6 +93,20 @@ public sealed class BlobUploadOptions
     /// more memory (one part is buffered per concurrent transfer).
     /// </summary>
     public int? PartSize { get; init; }
+
+    /// <summary>These options with other metadata (every other property copied).</summary>
+    internal BlobUploadOptions WithMetadata(IReadOnlyDictionary<string, string>? metadata) => new()
+    {
+        ContentType = ContentType,
+        CacheControl = CacheControl,
+        ContentDisposition = ContentDisposition,
+        ContentEncoding = ContentEncoding,
+        ContentLanguage = ContentLanguage,
+        Metadata = metadata,
+        Condition = Condition,
+        ContentMD5 = ContentMD5,
+        PartSize = PartSize,
+    };
 }
 
 /// <summary>The outcome of a successful write.</summary>

@@ -206,7 +206,7 @@ public sealed partial class NamedResourceCache<T> : IAsyncDisposable, IDisposabl
     private static partial void LogOpened(ILogger logger, string kind, string name, string description);
 }
 
-/// <summary>A kind of named resource: its configuration section, its name in messages, and an example URL.</summary>
+/// <summary>A kind of named resource the core opens: its configuration section, its name in messages, and an example URL.</summary>
 /// <param name="Section">The section under <c>Polycloud</c>, for example <c>Blobs</c>.</param>
 /// <param name="Singular">The resource in a sentence, for example <c>blob bucket</c>.</param>
 /// <param name="Example">Example URLs for a name, quoted, for the "not configured" message.</param>
@@ -217,6 +217,4 @@ internal sealed record ResourceKind(string Section, string Singular, Func<string
     public static readonly ResourceKind Queues = new("Queues", "queue", static n => $"'sqlite:///var/data/queues.db?queue={n}' or 'sqs://{n}?region=us-east-1'");
 
     public static readonly ResourceKind Functions = new("Functions", "function", static n => $"'local://{n}' or 'lambda://{n}?region=us-east-1'");
-
-    public static readonly ResourceKind Databases = new("Databases", "database", static n => $"'sqlite:///var/data/{n}.db' or 'postgresql://host:5432/{n}?user=app&auth=aws-iam&region=eu-west-1'");
 }

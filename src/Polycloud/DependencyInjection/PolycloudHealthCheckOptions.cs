@@ -19,7 +19,22 @@ public sealed class PolycloudHealthCheckOptions
     /// <c>"Polycloud:HealthChecks:FunctionProbes:resize": "{\"ping\":true}"</c>). A function not listed here is not
     /// invoked: its check only opens it and reports <c>Healthy</c> with <c>probed = false</c>, because invoking a
     /// function can cost money and have effects. A probed function is healthy when the call returns without a
-    /// function error.
+    /// function error. Names are matched ignoring case. The health checks copy these options when they are
+    /// registered: a later change does not reach them.
     /// </summary>
-    public IDictionary<string, string> FunctionProbes { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    public IReadOnlyDictionary<string, string> FunctionProbes { get; set; } = EmptyProbes;
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyProbes = new Dictionary<string, string>();
+
+    /// <summary>A copy that nothing else holds, with the probes matched ignoring case.</summary>
+    internal PolycloudHealthCheckOptions Snapshot()
+    {
+        var probes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, payload) in FunctionProbes ?? EmptyProbes)
+        {
+            probes[name] = payload;
+        }
+
+        return new() { FailureStatus = FailureStatus, Timeout = Timeout, FunctionProbes = probes.AsReadOnly() };
+    }
 }

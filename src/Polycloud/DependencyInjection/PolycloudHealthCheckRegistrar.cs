@@ -27,7 +27,7 @@ internal sealed class PolycloudHealthCheckRegistrar(IServiceProvider services, I
             throw new InvalidOperationException("The Polycloud health checks need Polycloud registered: call services.AddPolycloud(configuration) or builder.AddPolycloud().");
         }
 
-        var settings = options.Value;
+        var settings = options.Value.Snapshot();
         var seenKinds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var source in sources)
         {

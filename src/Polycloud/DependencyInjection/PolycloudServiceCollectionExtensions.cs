@@ -57,23 +57,6 @@ public static class PolycloudServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers a keyed singleton for any string key, so that <c>[FromKeyedServices("name")]</c> resolves every
-    /// configured resource, and asking for an unconfigured name fails with a message that lists the configured ones.
-    /// </summary>
-    internal static void AddKeyed<T>(IServiceCollection services, Func<IServiceProvider, string, T> open)
-        where T : class
-    {
-        if (services.Any(d => d.ServiceType == typeof(T) && Equals(d.ServiceKey, KeyedService.AnyKey)))
-        {
-            return;
-        }
-
-        services.AddKeyedSingleton(KeyedService.AnyKey, (sp, key) => key is string name
-            ? open(sp, name)
-            : throw CloudException.InvalidArgument("serviceKey", $"Polycloud resources are keyed by their configured name (a string), not by {key?.GetType().Name ?? "null"}."));
-    }
-
-    /// <summary>
     /// Checks the whole <c>Polycloud</c> section when the host starts (<c>ValidateOnStart</c>): unknown keys, and every
     /// configured resource opened (no network call) so that an unknown scheme, a misspelt or missing setting fails
     /// start-up with all problems listed together, each with its configuration path.
@@ -117,11 +100,11 @@ public static class PolycloudServiceCollectionExtensions
         services.TryAddSingleton(static sp => new PolycloudOpener(sp));
         services.TryAddSingleton<BlobBucketFactory>();
         services.TryAddSingleton<IBlobBucketFactory>(static sp => sp.GetRequiredService<BlobBucketFactory>());
-        AddKeyed(services, static (sp, name) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket(name));
+        PolycloudBuilder.AddKeyed(services, static (sp, name) => sp.GetRequiredService<IBlobBucketFactory>().GetBucket(name));
         MessageQueueFactory.Register(services);
-        AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Queues.IMessageQueueFactory>().GetQueue(name));
+        PolycloudBuilder.AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Queues.IMessageQueueFactory>().GetQueue(name));
         FunctionServiceRegistration.AddCore(services);
-        AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
+        PolycloudBuilder.AddKeyed(services, static (sp, name) => sp.GetRequiredService<Polycloud.Functions.ICloudFunctionFactory>().GetFunction(name));
         PolycloudHealthCheckRegistrar.AddCoreSources(services);
         AddConfigurationValidation(services);
         PolycloudBuilderResidencyExtensions.AddIfConfigured(services, section);

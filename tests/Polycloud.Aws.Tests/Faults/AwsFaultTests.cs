@@ -24,6 +24,15 @@ public sealed class AwsFaultTests(ITestOutputHelper output)
     /// <summary>The driver's own time limit per attempt: a stalled request ends in it.</summary>
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>An S3 client that reaches fauxqs through <paramref name="proxy"/>, each attempt limited to <see cref="CallTimeout"/>.</summary>
+    private static AmazonS3Client S3ClientThrough(FaultInjectingProxy proxy) => new(new BasicAWSCredentials("polycloud-test", "polycloud-test-secret"), new AmazonS3Config
+    {
+        ServiceURL = proxy.Uri().ToString(),
+        ForcePathStyle = true,
+        AuthenticationRegion = "us-east-1",
+        Timeout = CallTimeout,
+    });
+
     [Fact]
     public async Task S3_blob_operations_through_faults_succeed_with_the_right_data_or_fail_transiently()
     {
@@ -31,18 +40,11 @@ public sealed class AwsFaultTests(ITestOutputHelper output)
         string bucket = await Fauxqs.CreateBucketAsync("fault", Ct);
         try
         {
-            using var client = new AmazonS3Client(new BasicAWSCredentials("polycloud-test", "polycloud-test-secret"), new AmazonS3Config
-            {
-                ServiceURL = proxy.Uri().ToString(),
-                ForcePathStyle = true,
-                AuthenticationRegion = "us-east-1",
-                Timeout = CallTimeout,
-            });
+            using var client = S3ClientThrough(proxy);
             await using var viaProxy = new BlobBucket(new S3BlobDriver(client, bucket));
             await using var direct = new BlobBucket(new S3BlobDriver(Fauxqs.Client, bucket));
             var report = await BlobFaultSuite.RunAsync("S3 (fauxqs)", viaProxy, direct, proxy, FaultRuns.Profile, FaultRuns.Operations, Ct);
-            output.WriteLine(report.ToString());
-            FaultRuns.AssertClean(report);
+            FaultRuns.AssertClean(report, output);
         }
         finally
         {
@@ -57,13 +59,7 @@ public sealed class AwsFaultTests(ITestOutputHelper output)
         string bucket = await Fauxqs.CreateBucketAsync("cut", Ct);
         try
         {
-            using var client = new AmazonS3Client(new BasicAWSCredentials("polycloud-test", "polycloud-test-secret"), new AmazonS3Config
-            {
-                ServiceURL = proxy.Uri().ToString(),
-                ForcePathStyle = true,
-                AuthenticationRegion = "us-east-1",
-                Timeout = CallTimeout,
-            });
+            using var client = S3ClientThrough(proxy);
             await using var viaProxy = new BlobBucket(new S3BlobDriver(client, bucket));
             byte[] data = new byte[64 * 1024];
             new Random(7).NextBytes(data);
@@ -112,8 +108,7 @@ public sealed class AwsFaultTests(ITestOutputHelper output)
             await using var viaProxy = new MessageQueue(new SqsQueueDriver(client, url));
             await using var direct = new MessageQueue(new SqsQueueDriver(directClient, url));
             var report = await QueueFaultSuite.RunAsync("SQS (fauxqs)", viaProxy, direct, proxy, FaultRuns.Profile, FaultRuns.Operations, FaultRuns.Lease, FaultRuns.DrainFor, Ct);
-            output.WriteLine(report.ToString());
-            FaultRuns.AssertClean(report);
+            FaultRuns.AssertClean(report, output);
         }
         finally
         {

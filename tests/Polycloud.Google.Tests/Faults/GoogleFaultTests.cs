@@ -36,12 +36,8 @@ public sealed class GoogleFaultTests(ITestOutputHelper output)
     public async Task Gcs_upload_whose_data_request_is_reset_is_never_a_success_with_a_short_object()
     {
         await using var proxy = new FaultInjectingProxy(GcsTestEnvironment.Endpoint, ErrorDialect.GoogleJson);
-        string bucket = GcsTestEnvironment.NewBucketName("short");
-        using var faulty = new StorageClientBuilder { BaseUri = proxy.Uri().AbsoluteUri, UnauthenticatedAccess = true }.Build();
-        faulty.Service.HttpClient.Timeout = CallTimeout;
-        using var directClient = GcsTestEnvironment.CreateEmulatorClient();
-        await using var viaProxy = new BlobBucket(new GcsBlobDriver(faulty, bucket));
-        await using var direct = new BlobBucket(new GcsBlobDriver(directClient, bucket));
+        await using var gcs = new GcsBucketPair(proxy, GcsTestEnvironment.NewBucketName("short"));
+        var (viaProxy, direct) = (gcs.ViaProxy, gcs.Direct);
         byte[] data = new byte[50_000];
         new Random(3).NextBytes(data);
         try
@@ -76,17 +72,12 @@ public sealed class GoogleFaultTests(ITestOutputHelper output)
     public async Task Gcs_blob_operations_through_faults_succeed_with_the_right_data_or_fail_transiently()
     {
         await using var proxy = new FaultInjectingProxy(GcsTestEnvironment.Endpoint, ErrorDialect.GoogleJson);
-        string bucket = GcsTestEnvironment.NewBucketName("fault");
-        using var faulty = new StorageClientBuilder { BaseUri = proxy.Uri().AbsoluteUri, UnauthenticatedAccess = true }.Build();
-        faulty.Service.HttpClient.Timeout = CallTimeout;
-        using var directClient = GcsTestEnvironment.CreateEmulatorClient();
-        await using var viaProxy = new BlobBucket(new GcsBlobDriver(faulty, bucket));
-        await using var direct = new BlobBucket(new GcsBlobDriver(directClient, bucket));
+        await using var gcs = new GcsBucketPair(proxy, GcsTestEnvironment.NewBucketName("fault"));
+        var (viaProxy, direct) = (gcs.ViaProxy, gcs.Direct);
         try
         {
             var report = await BlobFaultSuite.RunAsync("Cloud Storage (emulator)", viaProxy, direct, proxy, FaultRuns.Profile, FaultRuns.Operations, Ct, EmulatorGap);
-            output.WriteLine(report.ToString());
-            FaultRuns.AssertClean(report);
+            FaultRuns.AssertClean(report, output);
         }
         finally
         {
@@ -125,13 +116,40 @@ public sealed class GoogleFaultTests(ITestOutputHelper output)
             await using var viaProxy = new MessageQueue(new PubSubQueueDriver(faultyHttp, $"projects/test/topics/{name}", name, credential: null, proxy.Uri()));
             await using var direct = new MessageQueue(new PubSubQueueDriver(directHttp, $"projects/test/topics/{name}", name, credential: null, PubSubEndpoint));
             var report = await QueueFaultSuite.RunAsync("Pub/Sub (emulator)", viaProxy, direct, proxy, FaultRuns.Profile, FaultRuns.Operations, FaultRuns.Lease, FaultRuns.DrainFor, Ct, longPolls: false);
-            output.WriteLine(report.ToString());
-            FaultRuns.AssertClean(report);
+            FaultRuns.AssertClean(report, output);
         }
         finally
         {
             await admin.DeleteAsync($"v1/projects/test/subscriptions/{name}", CancellationToken.None);
             await admin.DeleteAsync($"v1/projects/test/topics/{name}", CancellationToken.None);
+        }
+    }
+
+    /// <summary>One emulator bucket twice: through the proxy (each attempt limited to <see cref="CallTimeout"/>) and directly.</summary>
+    private sealed class GcsBucketPair : IAsyncDisposable
+    {
+        private readonly StorageClient _faulty;
+        private readonly StorageClient _direct;
+
+        public GcsBucketPair(FaultInjectingProxy proxy, string bucket)
+        {
+            _faulty = new StorageClientBuilder { BaseUri = proxy.Uri().AbsoluteUri, UnauthenticatedAccess = true }.Build();
+            _faulty.Service.HttpClient.Timeout = CallTimeout;
+            _direct = GcsTestEnvironment.CreateEmulatorClient();
+            ViaProxy = new BlobBucket(new GcsBlobDriver(_faulty, bucket));
+            Direct = new BlobBucket(new GcsBlobDriver(_direct, bucket));
+        }
+
+        public BlobBucket ViaProxy { get; }
+
+        public BlobBucket Direct { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await ViaProxy.DisposeAsync();
+            await Direct.DisposeAsync();
+            _faulty.Dispose();
+            _direct.Dispose();
         }
     }
 }

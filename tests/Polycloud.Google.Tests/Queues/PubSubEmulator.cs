@@ -72,6 +72,17 @@ internal static class PubSubEmulator
 
     public static PubSubQueueDriver Driver(string id) => new(Http, TopicPath(id), id, credential: null, Endpoint);
 
+    /// <summary>
+    /// A topic and its subscription of the same id, and a queue on them whose requests pass through a
+    /// <see cref="TcpRelay"/> on its own HTTP client, so that the pulls it holds open are its own.
+    /// </summary>
+    public static async Task<RelayedQueue> CreateRelayedQueueAsync(string id, CancellationToken cancellationToken)
+    {
+        await CreateTopicAsync(id, cancellationToken);
+        await CreateSubscriptionAsync(id, id, cancellationToken);
+        return new RelayedQueue(id);
+    }
+
     /// <summary>A gcppubsub:// URL for the emulator.</summary>
     public static string Url(string id) => $"gcppubsub://{TopicPath(id)}?subscription={id}&anonymous=true&endpoint={Uri.EscapeDataString(Endpoint.AbsoluteUri)}";
 
@@ -98,4 +109,23 @@ internal static class PubSubEmulator
     }
 
     private static string WithSlash(string s) => s.EndsWith('/') ? s : s + "/";
+}
+
+/// <summary>A queue on the emulator reached through a <see cref="TcpRelay"/>; disposing it closes the queue, the client and the relay.</summary>
+internal sealed class RelayedQueue : IAsyncDisposable
+{
+    private readonly TcpRelay _relay = new(PubSubEmulator.Endpoint);
+    private readonly HttpClient _http = new(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+
+    public RelayedQueue(string id)
+        => Queue = new MessageQueue(new PubSubQueueDriver(_http, PubSubEmulator.TopicPath(id), id, credential: null, _relay.Endpoint));
+
+    public MessageQueue Queue { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Queue.DisposeAsync();
+        _http.Dispose();
+        await _relay.DisposeAsync();
+    }
 }

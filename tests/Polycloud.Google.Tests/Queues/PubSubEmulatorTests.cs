@@ -57,11 +57,8 @@ public sealed class PubSubEmulatorTests
     {
         PubSubEmulator.SkipIfUnreachable();
         string id = PubSubEmulator.NewId("idle");
-        await PubSubEmulator.CreateTopicAsync(id, Ct);
-        await PubSubEmulator.CreateSubscriptionAsync(id, id, Ct);
-        await using var relay = new TcpRelay(PubSubEmulator.Endpoint);
-        using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        await using var queue = new MessageQueue(new PubSubQueueDriver(http, PubSubEmulator.TopicPath(id), id, credential: null, relay.Endpoint));
+        await using var relayed = await PubSubEmulator.CreateRelayedQueueAsync(id, Ct);
+        var queue = relayed.Queue;
 
         // Idle receives end with nothing while the service still holds their pulls.
         for (int i = 0; i < 2; i++)
@@ -72,10 +69,7 @@ public sealed class PubSubEmulatorTests
         await queue.SendAsync("after idle", Ct);
 
         // The subscription's ack deadline is 10 s: a message stranded in the abandoned pull would not come back in 5 s.
-        var got = await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct);
-        var m = Assert.Single(got);
-        Assert.Equal("after idle", m.Body.ToString());
-        await queue.CompleteAsync(m, Ct);
+        await ReceiveOneAndCompleteAsync(queue, "after idle");
     }
 
     [Fact]
@@ -83,11 +77,8 @@ public sealed class PubSubEmulatorTests
     {
         PubSubEmulator.SkipIfUnreachable();
         string id = PubSubEmulator.NewId("cancel");
-        await PubSubEmulator.CreateTopicAsync(id, Ct);
-        await PubSubEmulator.CreateSubscriptionAsync(id, id, Ct);
-        await using var relay = new TcpRelay(PubSubEmulator.Endpoint);
-        using var http = new HttpClient(new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        await using var queue = new MessageQueue(new PubSubQueueDriver(http, PubSubEmulator.TopicPath(id), id, credential: null, relay.Endpoint));
+        await using var relayed = await PubSubEmulator.CreateRelayedQueueAsync(id, Ct);
+        var queue = relayed.Queue;
         using (var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct))
         {
             var receive = queue.ReceiveAsync(new QueueReceiveOptions { WaitTime = TimeSpan.FromSeconds(30) }, cts.Token);
@@ -99,10 +90,7 @@ public sealed class PubSubEmulatorTests
 
         // A second queue on the same subscription: the message reaches it although the first one stopped waiting.
         await using var other = new MessageQueue(PubSubEmulator.Driver(id));
-        var got = await other.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct);
-        var m = Assert.Single(got);
-        Assert.Equal("after cancel", m.Body.ToString());
-        await other.CompleteAsync(m, Ct);
+        await ReceiveOneAndCompleteAsync(other, "after cancel");
     }
 
     [Fact]
@@ -141,19 +129,12 @@ public sealed class PubSubEmulatorTests
         await using var queue = new MessageQueue(await PubSubEmulator.CreateQueueAsync(id, Ct, deadLetterTopicId: id + "-dlq", maxDeliveryAttempts: 5));
         Assert.True(queue.Capabilities.NativeDeadLetter);
         await queue.SendAsync("poison", Ct);
-        for (int i = 1; i <= 5; i++)
-        {
-            var m = Assert.Single(await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
-            Assert.Equal(i, m.DeliveryCount);
-            await queue.AbandonAsync(m, cancellationToken: Ct);
-        }
+        await UseUpDeliveryAttemptsAsync(queue, 5);
 
         // The emulator forwards the message when the subscription is pulled after the last attempt.
         Assert.Empty(await queue.ReceiveAsync(new QueueReceiveOptions { WaitTime = TimeSpan.FromSeconds(1) }, Ct));
-        var d = Assert.Single(await dead.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
-        Assert.Equal("poison", d.Body.ToString());
+        var d = await ReceiveOneAndCompleteAsync(dead, "poison");
         Assert.Equal("5", d.Attributes["CloudPubSubDeadLetterSourceDeliveryCount"]);
-        await dead.CompleteAsync(d, Ct);
     }
 
     [Fact]
@@ -164,12 +145,7 @@ public sealed class PubSubEmulatorTests
         await using var dead = new MessageQueue(await PubSubEmulator.CreateQueueAsync(id + "-dlq", Ct));
         await using var queue = new MessageQueue(await PubSubEmulator.CreateQueueAsync(id, Ct, deadLetterTopicId: id + "-dlq", maxDeliveryAttempts: 5, ordering: true));
         await queue.SendAsync(new QueueMessage("poison") { GroupId = "key-a" }, Ct);
-        for (int i = 1; i <= 5; i++)
-        {
-            var m = Assert.Single(await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
-            Assert.Equal(i, m.DeliveryCount);
-            await queue.AbandonAsync(m, cancellationToken: Ct);
-        }
+        await UseUpDeliveryAttemptsAsync(queue, 5);
 
         try
         {
@@ -181,9 +157,7 @@ public sealed class PubSubEmulatorTests
             Assert.Skip($"Emulator gap: on a subscription with message ordering and a dead-letter policy, the Pub/Sub emulator answers every pull with 500 once a message has used its delivery attempts (a NullPointerException in its ordered backlog) and never forwards it: {e.Message}");
         }
 
-        var d = Assert.Single(await dead.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
-        Assert.Equal("poison", d.Body.ToString());
-        await dead.CompleteAsync(d, Ct);
+        await ReceiveOneAndCompleteAsync(dead, "poison");
     }
 
     [Fact]
@@ -197,6 +171,46 @@ public sealed class PubSubEmulatorTests
         Assert.Equal(0, m.Body.ToMemory().Length);
         Assert.Equal("ping", m.Attributes["kind"]);
         await queue.CompleteAsync(m, Ct);
+    }
+
+    [Fact]
+    public async Task The_lease_end_is_stamped_from_the_driver_TimeProvider()
+    {
+        PubSubEmulator.SkipIfUnreachable();
+        string id = PubSubEmulator.NewId("clock");
+        _ = await PubSubEmulator.CreateQueueAsync(id, Ct);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        await using var driver = new PubSubQueueDriver(PubSubEmulator.Http, PubSubEmulator.TopicPath(id), id, credential: null, PubSubEmulator.Endpoint) { TimeProvider = clock };
+        Assert.Same(clock, driver.TimeProvider);
+        await driver.SendAsync([new QueueMessage("x")], Ct);
+
+        // The wait runs on the fake clock, which does not move: the pull ends when the message arrives.
+        var received = await driver.ReceiveAsync(1, TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(30), Ct);
+        var message = Assert.Single(received);
+        Assert.Equal(clock.GetUtcNow().AddSeconds(45), message.LeaseExpiresAt);
+        await driver.CompleteAsync(message, Ct);
+        await using var unset = PubSubEmulator.Driver(id);
+        Assert.Same(TimeProvider.System, unset.TimeProvider);
+    }
+
+    /// <summary>Receives one message within 5 s, checks its body and completes it.</summary>
+    private static async Task<ReceivedMessage> ReceiveOneAndCompleteAsync(MessageQueue queue, string body)
+    {
+        var m = Assert.Single(await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
+        Assert.Equal(body, m.Body.ToString());
+        await queue.CompleteAsync(m, Ct);
+        return m;
+    }
+
+    /// <summary>Receives the one message <paramref name="attempts"/> times, checking its delivery count, and gives it back each time.</summary>
+    private static async Task UseUpDeliveryAttemptsAsync(MessageQueue queue, int attempts)
+    {
+        for (int i = 1; i <= attempts; i++)
+        {
+            var m = Assert.Single(await queue.ReceiveAsync(new QueueReceiveOptions { MaxMessages = 1, WaitTime = TimeSpan.FromSeconds(5) }, Ct));
+            Assert.Equal(i, m.DeliveryCount);
+            await queue.AbandonAsync(m, cancellationToken: Ct);
+        }
     }
 }
 

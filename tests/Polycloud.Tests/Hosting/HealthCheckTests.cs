@@ -149,7 +149,7 @@ public sealed class HealthCheckTests : IDisposable
     [Fact]
     public async Task ACheckThatOutlivesItsTimeout_IsCancelledThroughItsToken_AndReportedUnhealthy()
     {
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = new Polycloud.Tests.Functions.BlockingFunction();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -157,26 +157,13 @@ public sealed class HealthCheckTests : IDisposable
             ["Polycloud:HealthChecks:FunctionProbes:slow"] = "{}",
             ["Polycloud:HealthChecks:Timeout"] = "00:00:00.200",
         });
-        builder.AddPolycloud().AddLocalFunction("slow", async (payload, context) =>
-        {
-            try
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                cancelled.TrySetResult();
-                throw;
-            }
-
-            return payload;
-        });
+        builder.AddPolycloud().AddLocalFunction("slow", slow.RunAsync);
         using var host = builder.Build();
 
         var report = await CheckAsync(host);
 
         Assert.Equal(HealthStatus.Unhealthy, report.Entries["polycloud-functions-slow"].Status);
-        await cancelled.Task.WaitAsync(TimeSpan.FromMinutes(1), Ct);
+        await slow.Cancelled.Task.WaitAsync(TimeSpan.FromMinutes(1), Ct);
     }
 
     [Fact]

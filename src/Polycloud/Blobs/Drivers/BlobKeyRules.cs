@@ -69,14 +69,14 @@ public static class BlobKeyRules
     /// </summary>
     /// <param name="metadata">The metadata, or <see langword="null"/>.</param>
     /// <returns>The normalized metadata, or <see langword="null"/> when there is none.</returns>
-    public static Dictionary<string, string>? NormalizeMetadata(IDictionary<string, string>? metadata)
+    public static Dictionary<string, string>? NormalizeMetadata(IEnumerable<KeyValuePair<string, string>>? metadata)
     {
-        if (metadata is null || metadata.Count == 0)
+        if (metadata is null)
         {
             return null;
         }
 
-        var result = new Dictionary<string, string>(metadata.Count, StringComparer.Ordinal);
+        var result = new Dictionary<string, string>(metadata.TryGetNonEnumeratedCount(out int count) ? count : 0, StringComparer.Ordinal);
         int total = 0;
         foreach (var (key, value) in metadata)
         {
@@ -120,7 +120,7 @@ public static class BlobKeyRules
             throw CloudException.InvalidArgument("options.Metadata", $"metadata keys and values take {total} UTF-8 bytes; the limit is {MaxMetadataBytes}.");
         }
 
-        return result;
+        return result.Count == 0 ? null : result;
     }
 
     /// <summary>

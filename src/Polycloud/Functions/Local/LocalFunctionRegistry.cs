@@ -67,8 +67,10 @@ public sealed class LocalFunctionEventFailedEventArgs : EventArgs
 /// injection) or <c>opener.AddLocalFunction("resize", handler)</c>. Functions may be added or replaced at any time; a
 /// name with no function answers NotFound. Thread-safe.
 /// </summary>
-public sealed class LocalFunctionRegistry : IAsyncDisposable
+public sealed class LocalFunctionRegistry : IAsyncDisposable, IDisposable
 {
+    private int _disposed;
+
     private readonly ConcurrentDictionary<string, LocalFunctionHandler> _handlers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<Task, byte> _pendingEvents = new();
@@ -120,20 +122,31 @@ public sealed class LocalFunctionRegistry : IAsyncDisposable
     public Task WhenEventsIdleAsync(CancellationToken cancellationToken = default)
         => Task.WhenAll(_pendingEvents.Keys).WaitAsync(cancellationToken);
 
-    /// <summary>Cancels running event invocations and waits for them.</summary>
+    /// <summary>Cancels running event invocations and waits for them. Disposing again does nothing.</summary>
     /// <returns>A task that completes when they have stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        await _shutdown.CancelAsync().ConfigureAwait(false);
-        try
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            await Task.WhenAll(_pendingEvents.Keys).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException)
-        {
-            // Event functions that observe the shutdown token end this way.
+            return;
         }
 
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_pendingEvents.Keys).ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+
+    /// <summary>Cancels running event invocations and blocks until they have stopped (for a container disposed
+    /// synchronously). Disposing again does nothing.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _shutdown.Cancel();
+        Task.WhenAll(_pendingEvents.Keys).GetAwaiter().GetResult();
         _shutdown.Dispose();
     }
 

@@ -36,18 +36,7 @@ internal sealed partial class QueueWorker<THandler> : BackgroundService
         // A snapshot: the bound options object is shared and settable, and a later change must not reach a running worker.
         var configured = options.Get(queueName);
         _shutdownGracePeriod = configured.ShutdownGracePeriod;
-        _processOptions = new QueueProcessOptions
-        {
-            MaxConcurrency = configured.MaxConcurrency,
-            LeaseDuration = configured.LeaseDuration,
-            AutoRenewLease = configured.AutoRenewLease,
-            MaxLeaseRenewal = configured.MaxLeaseRenewal,
-            WaitTime = configured.WaitTime,
-            RetryDelay = configured.RetryDelay,
-            MaxRetryDelay = configured.MaxRetryDelay,
-            TimeProvider = time ?? TimeProvider.System,
-            OnError = ReportAsync,
-        };
+        _processOptions = configured.ToProcessOptions(time ?? TimeProvider.System, ReportAsync);
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)loggerFactory?.CreateLogger("Polycloud.Queues.Worker") ?? NullLogger.Instance;
     }

@@ -30,6 +30,10 @@ public sealed class QueueWorkerOptions
     /// <summary>The longest retry delay (default 5 minutes).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Spread retries randomly (default <see langword="true"/>): each retry delay is drawn between half the
+    /// computed delay and the full delay.</summary>
+    public bool RetryJitter { get; set; } = true;
+
     /// <summary>
     /// When the host stops, the worker stops receiving at once and lets running handlers finish for this long
     /// (default 20 s); then it cancels their tokens, and their messages come back. Keep it below the host's
@@ -37,4 +41,23 @@ public sealed class QueueWorkerOptions
     /// <see cref="Timeout.InfiniteTimeSpan"/> waits for handlers as long as the host does.
     /// </summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The processing options of these settings (every one but <see cref="ShutdownGracePeriod"/>, which the worker
+    /// keeps), with the worker's clock and error callback: a snapshot, so a later change to this bound, settable object
+    /// does not reach a running worker. A test maps every property, so one added here and not there fails it.
+    /// </summary>
+    internal QueueProcessOptions ToProcessOptions(TimeProvider timeProvider, Func<QueueProcessError, ValueTask>? onError) => new()
+    {
+        MaxConcurrency = MaxConcurrency,
+        LeaseDuration = LeaseDuration,
+        AutoRenewLease = AutoRenewLease,
+        MaxLeaseRenewal = MaxLeaseRenewal,
+        WaitTime = WaitTime,
+        RetryDelay = RetryDelay,
+        MaxRetryDelay = MaxRetryDelay,
+        RetryJitter = RetryJitter,
+        TimeProvider = timeProvider,
+        OnError = onError,
+    };
 }
