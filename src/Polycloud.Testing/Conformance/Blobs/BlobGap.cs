@@ -36,4 +36,10 @@ public enum BlobGap
 
     /// <summary>The server cannot fetch the URL a copy-from-URL names (for example a loopback address of another emulator).</summary>
     CopyFromUrlNotServed,
+
+    /// <summary>The server does not list the parts of a multipart upload (S3 ListParts).</summary>
+    MultipartPartsNotListed,
+
+    /// <summary>The server does not list multipart uploads in progress (S3 ListMultipartUploads).</summary>
+    MultipartUploadsNotListed,
 }

@@ -97,9 +97,14 @@ public abstract class BlobMultipartConformanceTests : IAsyncLifetime
         Assert.Equal([3, 1, 2], new[] { p3.PartNumber, p1.PartNumber, p2.PartNumber });
         Assert.Equal(1234, p3.Size);
 
-        var listed = await Multipart.ListUploadedPartsAsync(upload, Ct);
-        Assert.Equal([1, 2, 3], listed.Select(p => p.PartNumber));
-        Assert.Equal([PartSize, PartSize, 1234L], listed.Select(p => p.Size));
+        IReadOnlyList<BlobUploadedPart> listed = [p1, p2, p3];
+        if (!HasGap(BlobGap.MultipartPartsNotListed))
+        {
+            listed = await Multipart.ListUploadedPartsAsync(upload, Ct);
+            Assert.Equal([1, 2, 3], listed.Select(p => p.PartNumber));
+            Assert.Equal([PartSize, PartSize, 1234L], listed.Select(p => p.Size));
+            Assert.Equal([p1.ETag, p2.ETag, p3.ETag], listed.Select(p => p.ETag));
+        }
 
         // Nothing is visible before the commit.
         Assert.False(await Bucket.ExistsAsync("mp/file.bin", Ct));
@@ -119,7 +124,10 @@ public abstract class BlobMultipartConformanceTests : IAsyncLifetime
         Assert.Equal("multipart", p.Metadata["origin"]);
         Assert.Equal("héllo", p.Metadata["note"]);
         Assert.Equal(["mp/file.bin"], (await ListAllAsync(string.Empty)).Select(i => i.Key));
-        Assert.DoesNotContain(await ListUploadsAsync("mp/"), u => u.UploadId == upload.UploadId);
+        if (!HasGap(BlobGap.MultipartUploadsNotListed))
+        {
+            Assert.DoesNotContain(await ListUploadsAsync("mp/"), u => u.UploadId == upload.UploadId);
+        }
     }
 
     [Fact(Timeout = TestTimeout)]
@@ -133,9 +141,13 @@ public abstract class BlobMultipartConformanceTests : IAsyncLifetime
         var replaced = await Multipart.UploadPartAsync(upload, 1, second, Ct);
         var tail = await Multipart.UploadPartAsync(upload, 2, last, Ct);
 
-        var listed = await Multipart.ListUploadedPartsAsync(upload, Ct);
-        Assert.Equal([1, 2], listed.Select(p => p.PartNumber));
-        Assert.Equal(replaced.ETag, listed[0].ETag);
+        if (!HasGap(BlobGap.MultipartPartsNotListed))
+        {
+            var listed = await Multipart.ListUploadedPartsAsync(upload, Ct);
+            Assert.Equal([1, 2], listed.Select(p => p.PartNumber));
+            Assert.Equal(replaced.ETag, listed[0].ETag);
+            Assert.Equal(PartSize, listed[0].Size);
+        }
 
         await Multipart.CompleteMultipartUploadAsync(upload, [replaced, tail], new BlobUploadOptions(), Ct);
         Assert.Equal(second.Concat(last).ToArray(), (await Bucket.ReadAllAsync("mp/resent", default, Ct)).ToArray());
@@ -145,15 +157,30 @@ public abstract class BlobMultipartConformanceTests : IAsyncLifetime
     public async Task Multipart_Abort_LeavesNoUploadAndNoBlob()
     {
         var upload = await Multipart.StartMultipartUploadAsync("mp/aborted", new BlobUploadOptions(), Ct);
-        await Multipart.UploadPartAsync(upload, 1, RandomBytes(1000, 5), Ct);
-        Assert.Contains(await ListUploadsAsync("mp/"), u => u.UploadId == upload.UploadId && u.Key == "mp/aborted");
+        var part = await Multipart.UploadPartAsync(upload, 1, RandomBytes(1000, 5), Ct);
+        bool listsUploads = !HasGap(BlobGap.MultipartUploadsNotListed);
+        if (listsUploads)
+        {
+            Assert.Contains(await ListUploadsAsync("mp/"), u => u.UploadId == upload.UploadId && u.Key == "mp/aborted");
+        }
 
         await Multipart.AbortMultipartUploadAsync(upload, Ct);
 
-        Assert.DoesNotContain(await ListUploadsAsync(string.Empty), u => u.UploadId == upload.UploadId);
+        if (listsUploads)
+        {
+            Assert.DoesNotContain(await ListUploadsAsync(string.Empty), u => u.UploadId == upload.UploadId);
+        }
+
         Assert.False(await Bucket.ExistsAsync("mp/aborted", Ct));
         Assert.Empty(await ListAllAsync(string.Empty));
-        await AssertCodeAsync(CloudErrorCode.NotFound, () => Multipart.ListUploadedPartsAsync(upload, Ct));
+        if (!HasGap(BlobGap.MultipartPartsNotListed))
+        {
+            await AssertCodeAsync(CloudErrorCode.NotFound, () => Multipart.ListUploadedPartsAsync(upload, Ct));
+        }
+
+        // The aborted upload cannot be completed.
+        await AssertCodeAsync(CloudErrorCode.NotFound, () => Multipart.CompleteMultipartUploadAsync(upload, [part], new BlobUploadOptions(), Ct));
+        Assert.False(await Bucket.ExistsAsync("mp/aborted", Ct));
 
         // Aborting again is not an error.
         await Multipart.AbortMultipartUploadAsync(upload, Ct);
@@ -162,6 +189,7 @@ public abstract class BlobMultipartConformanceTests : IAsyncLifetime
     [Fact(Timeout = TestTimeout)]
     public async Task Multipart_ListUploads_FindsStartedUploadsByPrefix()
     {
+        SkipIfGap(BlobGap.MultipartUploadsNotListed);
         var a = await Multipart.StartMultipartUploadAsync("mp/list/a", new BlobUploadOptions(), Ct);
         var b = await Multipart.StartMultipartUploadAsync("other/b", new BlobUploadOptions(), Ct);
         await Multipart.UploadPartAsync(a, 1, RandomBytes(10, 6), Ct);
@@ -246,7 +274,10 @@ public abstract class BlobMultipartConformanceTests : IAsyncLifetime
         Assert.Equal(0, p.Size);
         Assert.Equal("yes", p.Metadata["empty"]);
         Assert.Empty((await Bucket.ReadAllAsync("mp/empty", default, Ct)).ToArray());
-        Assert.DoesNotContain(await ListUploadsAsync(string.Empty), u => u.UploadId == upload.UploadId);
+        if (!HasGap(BlobGap.MultipartUploadsNotListed))
+        {
+            Assert.DoesNotContain(await ListUploadsAsync(string.Empty), u => u.UploadId == upload.UploadId);
+        }
     }
 
     [Fact(Timeout = TestTimeout)]
@@ -260,14 +291,20 @@ public abstract class BlobMultipartConformanceTests : IAsyncLifetime
         byte[] wanted = RandomBytes(500, 13);
         var only = await Multipart.UploadPartAsync(second, 1, wanted, Ct);
 
-        Assert.Equal([1, 2], (await Multipart.ListUploadedPartsAsync(first, Ct)).Select(p => p.PartNumber));
-        Assert.Equal([1], (await Multipart.ListUploadedPartsAsync(second, Ct)).Select(p => p.PartNumber));
+        if (!HasGap(BlobGap.MultipartPartsNotListed))
+        {
+            Assert.Equal([1, 2], (await Multipart.ListUploadedPartsAsync(first, Ct)).Select(p => p.PartNumber));
+            Assert.Equal([1], (await Multipart.ListUploadedPartsAsync(second, Ct)).Select(p => p.PartNumber));
+        }
 
         await Multipart.CompleteMultipartUploadAsync(second, [only], new BlobUploadOptions(), Ct);
         Assert.Equal(wanted, (await Bucket.ReadAllAsync("mp/twice", default, Ct)).ToArray());
         await Multipart.AbortMultipartUploadAsync(first, Ct);
         Assert.Equal(wanted, (await Bucket.ReadAllAsync("mp/twice", default, Ct)).ToArray());
-        Assert.Empty(await ListUploadsAsync("mp/twice"));
+        if (!HasGap(BlobGap.MultipartUploadsNotListed))
+        {
+            Assert.Empty(await ListUploadsAsync("mp/twice"));
+        }
     }
 
     [Fact(Timeout = TestTimeout)]
@@ -293,7 +330,14 @@ public abstract class BlobMultipartConformanceTests : IAsyncLifetime
     public async Task Multipart_UnknownUpload_IsNotFound()
     {
         var bogus = new BlobMultipartUpload("mp/none", "no-such-upload-" + Guid.NewGuid().ToString("N"));
-        await AssertCodeAsync(CloudErrorCode.NotFound, () => Multipart.ListUploadedPartsAsync(bogus, Ct));
+        await AssertCodeAsync(CloudErrorCode.NotFound, () => Multipart.UploadPartAsync(bogus, 1, new byte[10], Ct));
+        await AssertCodeAsync(CloudErrorCode.NotFound, () => Multipart.CompleteMultipartUploadAsync(bogus, [], new BlobUploadOptions(), Ct));
+        Assert.False(await Bucket.ExistsAsync("mp/none", Ct));
+        if (!HasGap(BlobGap.MultipartPartsNotListed))
+        {
+            await AssertCodeAsync(CloudErrorCode.NotFound, () => Multipart.ListUploadedPartsAsync(bogus, Ct));
+        }
+
         await Multipart.AbortMultipartUploadAsync(bogus, Ct);
     }
 
@@ -337,6 +381,11 @@ public abstract class BlobMultipartConformanceTests : IAsyncLifetime
             Assert.Skip(reason);
         }
     }
+
+    /// <summary>Tells whether the server under test lacks <paramref name="gap"/> (the checks that need it are left out).</summary>
+    /// <param name="gap">The behaviour.</param>
+    /// <returns><see langword="true"/> when the server lacks it.</returns>
+    protected bool HasGap(BlobGap gap) => GapReason(gap) is not null;
 
     /// <summary>Lists the keys under a prefix.</summary>
     /// <param name="prefix">The prefix.</param>
