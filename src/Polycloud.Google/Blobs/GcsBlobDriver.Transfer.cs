@@ -146,6 +146,7 @@ public sealed partial class GcsBlobDriver : IBlobMultipartDriver, IBlobServerSid
         };
 
         GcsObject result;
+        var intermediates = new List<string>();
         try
         {
             if (sources.Count == 0)
@@ -157,7 +158,7 @@ public sealed partial class GcsBlobDriver : IBlobMultipartDriver, IBlobServerSid
             {
                 try
                 {
-                    result = await ComposeAsync(upload, sources, destination, options, cancellationToken).ConfigureAwait(false);
+                    result = await ComposeAsync(upload, sources, destination, options, intermediates, cancellationToken).ConfigureAwait(false);
                 }
                 catch (GoogleApiException ex) when (ex.HttpStatusCode == HttpStatusCode.NotImplemented)
                 {
@@ -171,7 +172,7 @@ public sealed partial class GcsBlobDriver : IBlobMultipartDriver, IBlobServerSid
             throw AlreadyExists(upload.Key, ex);
         }
 
-        await DeleteUploadAsync(upload.UploadId, cancellationToken).ConfigureAwait(false);
+        await DeleteUploadAsync(upload.UploadId, cancellationToken, intermediates).ConfigureAwait(false);
         return new BlobWriteResult(FormatGeneration(result.Generation), GcsTimestamp.Updated(result));
     }
 
@@ -179,7 +180,7 @@ public sealed partial class GcsBlobDriver : IBlobMultipartDriver, IBlobServerSid
     public Task AbortMultipartUploadAsync(BlobMultipartUpload upload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
-        return IsUploadId(upload.UploadId) ? DeleteUploadAsync(upload.UploadId, cancellationToken) : Task.CompletedTask;
+        return IsUploadId(upload.UploadId) ? DeleteUploadAsync(upload.UploadId, cancellationToken, null) : Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -326,12 +327,13 @@ public sealed partial class GcsBlobDriver : IBlobMultipartDriver, IBlobServerSid
         return parts.OrderBy(p => p.PartNumber).ToArray();
     }
 
-    private async Task<GcsObject> ComposeAsync(BlobMultipartUpload upload, List<ComposeRequest.SourceObjectsData> sources, GcsObject destination, BlobUploadOptions options, CancellationToken cancellationToken)
+    private async Task<GcsObject> ComposeAsync(BlobMultipartUpload upload, List<ComposeRequest.SourceObjectsData> sources, GcsObject destination, BlobUploadOptions options, List<string> intermediates, CancellationToken cancellationToken)
     {
         int level = 0;
         while (sources.Count > MaxComposeSources)
         {
             sources = await ComposeLevelAsync(upload.UploadId, level++, sources, cancellationToken).ConfigureAwait(false);
+            intermediates.AddRange(sources.Select(s => s.Name));
         }
 
         var request = _client.Service.Objects.Compose(new ComposeRequest { Destination = destination, SourceObjects = sources }, BucketName, upload.Key);
@@ -388,16 +390,16 @@ public sealed partial class GcsBlobDriver : IBlobMultipartDriver, IBlobServerSid
         return next;
     }
 
-    private async Task DeleteUploadAsync(string uploadId, CancellationToken cancellationToken)
+    private async Task DeleteUploadAsync(string uploadId, CancellationToken cancellationToken, IEnumerable<string>? known = null)
     {
-        var names = new List<string>();
+        var names = new List<string>(known ?? []);
         await foreach (var o in _client.ListObjectsAsync(BucketName, UploadsPrefix + uploadId + "/").WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             names.Add(o.Name);
         }
 
         names.Add(ManifestName(uploadId)); // last: the upload exists until its manifest is gone
-        foreach (string name in names)
+        foreach (string name in names.Distinct(StringComparer.Ordinal))
         {
             try
             {
