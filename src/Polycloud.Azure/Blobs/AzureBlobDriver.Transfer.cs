@@ -265,7 +265,17 @@ public sealed partial class AzureBlobDriver : IBlobMultipartDriver, IBlobServerS
         {
             string blockId = BlockId(id, part);
             var range = new global::Azure.HttpRange(offset, Math.Min(FromUrlBlockSize, size - offset));
-            await blob.StageBlockFromUriAsync(sourceUrl, blockId, new StageBlockFromUriOptions { SourceRange = range }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await blob.StageBlockFromUriAsync(sourceUrl, blockId, new StageBlockFromUriOptions { SourceRange = range }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == "CannotVerifyCopySource")
+            {
+                // The service cannot read the URL (refused, unreachable, or a server that reads only its own blobs): the
+                // caller streams instead. Blocks staged so far stay uncommitted and invisible.
+                return null;
+            }
+
             blockIds.Add(blockId);
         }
 

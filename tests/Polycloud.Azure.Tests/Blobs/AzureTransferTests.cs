@@ -142,17 +142,12 @@ public sealed class AzureTransferTests : IAsyncLifetime
         }
 
         var copier = _bucket!.As<IBlobServerSideCopyDriver>();
-        BlobWriteResult? result;
-        try
+        var result = await copier.TryCopyFromUrlAsync(new Uri($"{fauxqs}/{bucket}/obj"), data.Length, "from-s3", new Polycloud.Blobs.BlobUploadOptions { ContentType = "application/x-s3" }, Ct);
+        if (result is null)
         {
-            result = await copier.TryCopyFromUrlAsync(new Uri($"{fauxqs}/{bucket}/obj"), data.Length, "from-s3", new Polycloud.Blobs.BlobUploadOptions { ContentType = "application/x-s3" }, Ct);
+            Assert.False(await _bucket.ExistsAsync("from-s3", Ct));
+            Assert.Skip("Azurite 3.37 serves Put Block From URL only from its own blobs (a URL of another host answers 404 CannotVerifyCopySource, which the driver answers with null: stream instead); Azure fetches any URL it can reach. A SAS URL of Azurite itself works: AzureBlobServerSideCopyConformanceTests.CopyFromUrl_SignedUrl_CopiesOrReturnsNull");
         }
-        catch (global::Azure.RequestFailedException e) when (e.ErrorCode == "CannotVerifyCopySource")
-        {
-            Assert.Skip("Azurite 3.37 serves Put Block From URL only from its own blobs (a URL of another host answers 404 CannotVerifyCopySource); Azure fetches any URL it can reach. A SAS URL of Azurite itself works: AzureBlobServerSideCopyConformanceTests.CopyFromUrl_SignedUrl_CopiesOrReturnsNull");
-            return;
-        }
-
 
         Assert.NotNull(result);
         Assert.Equal(data, (await _bucket.ReadAllAsync("from-s3", default, Ct)).ToArray());
