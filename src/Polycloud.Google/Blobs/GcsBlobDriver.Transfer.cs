@@ -253,6 +253,11 @@ public sealed partial class GcsBlobDriver : IBlobMultipartDriver, IBlobServerSid
         {
             throw AlreadyExists(destinationKey, ex);
         }
+        catch (GoogleApiException ex) when (ex.HttpStatusCode == HttpStatusCode.Forbidden && token is null)
+        {
+            // This client's credentials cannot read the source server-side: the caller streams it instead.
+            return null;
+        }
     }
 
     /// <inheritdoc/>
