@@ -265,6 +265,7 @@ public sealed partial class S3BlobDriver : IBlobDriver, Polycloud.Drivers.IResou
                     Size = s3Object.Size ?? 0,
                     ETag = s3Object.ETag,
                     LastModified = s3Object.LastModified is { } modified ? ToOffset(modified) : null,
+                    ContentMD5 = Md5FromETag(s3Object.ETag),
                 });
             }
             else

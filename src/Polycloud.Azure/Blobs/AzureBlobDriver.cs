@@ -458,6 +458,7 @@ public sealed partial class AzureBlobDriver : IBlobDriver, Polycloud.Drivers.IRe
         Size = blob.Properties.ContentLength ?? 0,
         ETag = blob.Properties.ETag?.AsQuoted(),
         LastModified = blob.Properties.LastModified,
+        ContentMD5 = blob.Properties.ContentHash is { Length: 16 } md5 ? new ReadOnlyMemory<byte>(md5) : (ReadOnlyMemory<byte>?)null,
     };
 
     private static string? NullIfEmpty(string? token) => string.IsNullOrEmpty(token) ? null : token;

@@ -226,12 +226,19 @@ public sealed partial class GcsBlobDriver : IBlobDriver, Polycloud.Drivers.IReso
             {
                 foreach (var o in page.Items!)
                 {
+                    if (IsHiddenKey(o.Name))
+                    {
+                        continue; // a multipart upload's temporary object
+                    }
+
                     items.Add(new BlobItem
                     {
                         Key = o.Name,
                         Size = (long)(o.Size ?? 0),
                         ETag = FormatGeneration(o.Generation),
                         LastModified = GcsTimestamp.Updated(o),
+                        ContentMD5 = string.IsNullOrEmpty(o.Md5Hash) ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(Convert.FromBase64String(o.Md5Hash)),
+                        Crc32c = ParseCrc32c(o.Crc32c),
                     });
                 }
             }
@@ -240,14 +247,23 @@ public sealed partial class GcsBlobDriver : IBlobDriver, Polycloud.Drivers.IReso
             {
                 foreach (string p in page.Prefixes!)
                 {
-                    items.Add(new BlobItem { Key = p, IsPrefix = true });
+                    if (!IsHiddenKey(p))
+                    {
+                        items.Add(new BlobItem { Key = p, IsPrefix = true });
+                    }
                 }
 
                 // GCS returns objects and prefixes in two lists, each sorted; the portable page is one sorted list.
                 items.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
             }
 
-            return new BlobPage(items, string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken);
+            string? next = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
+            if (items.Count == 0 && next is not null)
+            {
+                continue; // a page of hidden objects only: an empty page must be the last, so read on
+            }
+
+            return new BlobPage(items, next);
         }
 
         return new BlobPage([], null);
@@ -256,6 +272,7 @@ public sealed partial class GcsBlobDriver : IBlobDriver, Polycloud.Drivers.IReso
     /// <inheritdoc/>
     public async Task<BlobWriteResult> CopyAsync(string sourceKey, string destinationKey, BlobCopyOptions options, CancellationToken cancellationToken)
     {
+        RefuseHiddenKey(destinationKey);
         var copyOptions = new CopyObjectOptions { IfGenerationMatch = ToGenerationCondition(destinationKey, options.Condition) };
         try
         {
@@ -406,6 +423,7 @@ public sealed partial class GcsBlobDriver : IBlobDriver, Polycloud.Drivers.IReso
 
     private async Task<BlobWriteResult> UploadCoreAsync(string key, Stream content, BlobUploadOptions options, CancellationToken cancellationToken)
     {
+        RefuseHiddenKey(key);
         var obj = new GcsObject
         {
             Bucket = BucketName,
@@ -539,6 +557,7 @@ public sealed partial class GcsBlobDriver : IBlobDriver, Polycloud.Drivers.IReso
             ContentEncoding = o.ContentEncoding,
             ContentLanguage = o.ContentLanguage,
             ContentMD5 = string.IsNullOrEmpty(o.Md5Hash) ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(Convert.FromBase64String(o.Md5Hash)), // never an empty array
+            Crc32c = ParseCrc32c(o.Crc32c),
             Metadata = metadata ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(),
         };
     }

@@ -30,4 +30,16 @@ public enum BlobGap
 
     /// <summary>The server alters keys that start with '/' on some write path.</summary>
     LeadingSlashKeysAltered,
+
+    /// <summary>The server accepts a multipart upload whose parts before the last are below the provider's minimum size.</summary>
+    MultipartMinPartSizeNotEnforced,
+
+    /// <summary>The server cannot fetch the URL a copy-from-URL names (for example a loopback address of another emulator).</summary>
+    CopyFromUrlNotServed,
+
+    /// <summary>The server does not list the parts of a multipart upload (S3 ListParts).</summary>
+    MultipartPartsNotListed,
+
+    /// <summary>The server does not list multipart uploads in progress (S3 ListMultipartUploads).</summary>
+    MultipartUploadsNotListed,
 }

@@ -236,7 +236,7 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 string relative = Path.GetRelativePath(_root, file);
-                if (relative.StartsWith(TempDirectoryName, StringComparison.Ordinal))
+                if (relative.StartsWith(TempDirectoryName, StringComparison.Ordinal) || relative.StartsWith(UploadsDirectoryName, StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -272,7 +272,14 @@ public sealed partial class FileBlobDriver : IBlobDriver, Polycloud.Drivers.IRes
             {
                 await using var file = OpenBlobFile(item.Key);
                 var (t, size) = await ReadTrailerAsync(file, item.Key, cancellationToken).ConfigureAwait(false);
-                items.Add(new BlobItem { Key = item.Key, Size = size, ETag = t.ETag, LastModified = new DateTimeOffset(File.GetLastWriteTimeUtc(file.SafeFileHandle), TimeSpan.Zero) });
+                items.Add(new BlobItem
+                {
+                    Key = item.Key,
+                    Size = size,
+                    ETag = t.ETag,
+                    LastModified = new DateTimeOffset(File.GetLastWriteTimeUtc(file.SafeFileHandle), TimeSpan.Zero),
+                    ContentMD5 = t.Md5 is { Length: 16 } md5 ? new ReadOnlyMemory<byte>(md5) : (ReadOnlyMemory<byte>?)null,
+                });
             }
             catch (CloudException e) when (e.ErrorCode == CloudErrorCode.NotFound)
             {
