@@ -350,6 +350,22 @@ public sealed class BlobTransferApplyTests : IDisposable
     }
 
     [Fact]
+    public async Task Multipart_APartFailure_WithoutAJournal_AbortsTheUpload_AndReportsThePartError()
+    {
+        await using var source = Memory("src");
+        var d = new WrappedMemoryDriver(new MemoryBlobDriver("dst")) { FailPartsAfter = 2 };
+        await using var destination = new BlobBucket(d);
+        await source.UploadAsync("big", Bytes(6 * Part, 9), null, Ct);
+
+        var result = await RunAsync(source, destination, new BlobTransferOptions { PartSize = Part, PartConcurrency = 2 });
+
+        Assert.Contains("simulated crash", Assert.Single(result.Failed).Reason, StringComparison.Ordinal);
+        Assert.False(await destination.ExistsAsync("big", Ct));
+        Assert.Empty(await d.ListMultipartUploadsAsync("", Ct).ToListAsync(Ct));
+        Assert.Equal(0, result.BytesCopied);
+    }
+
+    [Fact]
     public async Task Cancellation_MidUpload_LeavesNoBlobAndNoOpenUpload()
     {
         await using var source = Memory("src");
