@@ -85,7 +85,7 @@ public abstract class BlobTransferConformanceTests : IAsyncLifetime
         var result = await BlobTransfer.ApplyAsync(plan, null, Ct);
         var again = await BlobTransfer.PlanAsync(new BlobEndpoint(source, "in/"), new BlobEndpoint(Bucket, "out/"), options, Ct);
 
-        Assert.True(result.Succeeded, string.Join("; ", result.Failed));
+        Assert.True(result.Succeeded, string.Join("; ", result.Failed.Select(f => f + " " + f.Exception)));
         Assert.Equal((4, 4, 1), (result.Created, result.Verified, result.Deleted));
         Assert.Equal(["out/empty", "out/large.bin", "out/small.txt", "out/with space/ü+%.txt"], await KeysAsync(Bucket, "out/"));
         Assert.True(await Bucket.ExistsAsync("elsewhere", Ct));
@@ -111,7 +111,7 @@ public abstract class BlobTransferConformanceTests : IAsyncLifetime
         var plan = await BlobTransfer.PlanAsync(new BlobEndpoint(Bucket, "data/"), new BlobEndpoint(destination, "copy/"), new BlobTransferOptions { PartSize = PartSize }, Ct);
         var result = await BlobTransfer.ApplyAsync(plan, null, Ct);
 
-        Assert.True(result.Succeeded, string.Join("; ", result.Failed));
+        Assert.True(result.Succeeded, string.Join("; ", result.Failed.Select(f => f + " " + f.Exception)));
         Assert.Equal((2, 2), (result.Created, result.Verified));
         Assert.Equal(BlobTransferPath.Streamed, Assert.Single(result.BytesByPath).Key);
         Assert.Equal(LargeObjectSize + 5, result.BytesCopied);
@@ -131,7 +131,7 @@ public abstract class BlobTransferConformanceTests : IAsyncLifetime
         var plan = await BlobTransfer.PlanAsync(new BlobEndpoint(Bucket, "m/"), new BlobEndpoint(destination), new BlobTransferOptions { Mode = BlobTransferMode.Migrate }, Ct);
         var result = await BlobTransfer.ApplyAsync(plan, null, Ct);
 
-        Assert.True(result.Succeeded, string.Join("; ", result.Failed));
+        Assert.True(result.Succeeded, string.Join("; ", result.Failed.Select(f => f + " " + f.Exception)));
         Assert.Equal((2, 2), (result.Verified, result.SourcesDeleted));
         Assert.Empty(await KeysAsync(Bucket, "m/"));
         Assert.Equal("two", (await destination.ReadAllAsync("2", default, Ct)).ToString());

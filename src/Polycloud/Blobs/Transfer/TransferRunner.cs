@@ -288,7 +288,7 @@ internal sealed class TransferRunner
             ContentEncoding = o.ContentEncoding,
             ContentLanguage = o.ContentLanguage,
             Metadata = metadata,
-            ContentMD5 = md5 is null ? null : Hex.Bytes(md5),
+            ContentMD5 = md5 is null ? (ReadOnlyMemory<byte>?)null : Hex.Bytes(md5),
         };
     }
 
@@ -332,7 +332,14 @@ internal sealed class TransferRunner
         await RequestAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _destination.UploadAsync(item.DestinationKey, reader, With(uploadOptions, sourceMd5, record), cancellationToken).ConfigureAwait(false);
+            var options = With(uploadOptions, sourceMd5, record);
+            options = new BlobUploadOptions
+            {
+                ContentType = options.ContentType, CacheControl = options.CacheControl, ContentDisposition = options.ContentDisposition,
+                ContentEncoding = options.ContentEncoding, ContentLanguage = options.ContentLanguage, Metadata = options.Metadata,
+                ContentMD5 = options.ContentMD5, PartSize = _options.PartSize is >= 5 * 1024 * 1024 and <= 2000 * 1024 * 1024 ? _options.PartSize : null,
+            };
+            await _destination.UploadAsync(item.DestinationKey, reader, options, cancellationToken).ConfigureAwait(false);
         }
         catch (CloudException e) when (e.ErrorCode == CloudErrorCode.InvalidArgument && sourceMd5 is not null && reader.BytesRead == item.Size && reader.Md5Hex() != sourceMd5)
         {
