@@ -231,6 +231,23 @@ public sealed class BlobTransferApplyTests : IDisposable
         Assert.Empty(await d.ListMultipartUploadsAsync("", Ct).ToListAsync(Ct));
     }
 
+    [Fact]
+    public async Task Multipart_KeepsAtMostPartConcurrencyPartsInFlight()
+    {
+        await using var source = Memory("src");
+        var d = new WrappedMemoryDriver(new MemoryBlobDriver("dst")) { YieldInParts = true };
+        await using var destination = new BlobBucket(d);
+        var data = Bytes(12 * Part, 12);
+        await source.UploadAsync("big", data, null, Ct);
+
+        var result = await RunAsync(source, destination, new BlobTransferOptions { PartSize = Part, PartConcurrency = 3 });
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Failed));
+        Assert.Equal(12, result.PartsSent);
+        Assert.InRange(d.MaxPartsInFlight, 1, 3);
+        Assert.Equal(data, (await destination.ReadAllAsync("big", default, Ct)).ToArray());
+    }
+
     [Theory]
     [InlineData(100)]
     [InlineData(3 * Part)]

@@ -12,6 +12,8 @@ namespace Polycloud.Tests.Blobs.Transfer;
 internal sealed class WrappedMemoryDriver(MemoryBlobDriver inner, string provider = "memory-wrapped") : IBlobDriver, IBlobMultipartDriver
 {
     private int _partCalls;
+    private int _inFlight;
+    private int _maxInFlight;
 
     public MemoryBlobDriver Inner => inner;
 
@@ -35,6 +37,12 @@ internal sealed class WrappedMemoryDriver(MemoryBlobDriver inner, string provide
 
     /// <summary>After this many successful part uploads, every further one throws (a crash in the middle).</summary>
     public int? FailPartsAfter { get; set; }
+
+    /// <summary>The most part uploads that were in flight at once.</summary>
+    public int MaxPartsInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Part uploads yield before completing, so that several can be in flight.</summary>
+    public bool YieldInParts { get; set; }
 
     /// <summary>Called before each part is sent, with the call's number.</summary>
     public Action<int>? OnPart { get; set; }
@@ -129,7 +137,27 @@ internal sealed class WrappedMemoryDriver(MemoryBlobDriver inner, string provide
             throw new IOException($"simulated crash before part {partNumber} of '{upload.Key}'");
         }
 
-        return inner.UploadPartAsync(upload, partNumber, content, cancellationToken);
+        return YieldInParts ? Yielding() : inner.UploadPartAsync(upload, partNumber, content, cancellationToken);
+
+        async Task<BlobUploadedPart> Yielding()
+        {
+            int now = Interlocked.Increment(ref _inFlight);
+            int max;
+            while (now > (max = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)
+            {
+            }
+
+            try
+            {
+                var part = await inner.UploadPartAsync(upload, partNumber, content, cancellationToken);
+                await Task.Yield();
+                return part;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
     }
 
     public Task<IReadOnlyList<BlobUploadedPart>> ListUploadedPartsAsync(BlobMultipartUpload upload, CancellationToken cancellationToken) => inner.ListUploadedPartsAsync(upload, cancellationToken);
