@@ -42,6 +42,9 @@ public sealed partial class BlobBucket : IAsyncDisposable, IDisposable
     /// <summary>What the provider supports.</summary>
     public BlobCapabilities Capabilities => _driver.Capabilities;
 
+    /// <summary>The driver, for operations built on the optional driver contracts (transfers).</summary>
+    internal IBlobDriver Driver => _driver;
+
     /// <summary>Uploads a blob from a stream, without buffering it whole; large content is sent in parts or blocks.</summary>
     /// <param name="key">The key: 1 to 1024 UTF-8 bytes of printable text.</param>
     /// <param name="content">The content, read from its current position to its end. It is not disposed.</param>
