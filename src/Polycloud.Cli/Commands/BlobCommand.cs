@@ -21,6 +21,7 @@ internal static partial class BlobCommand
             CreateTransfer("cp", BlobTransferMode.Copy, "Copy the objects under SRC to DST: objects missing or different at DST are copied; nothing is deleted.", output, interactive, currentDirectory),
             CreateTransfer("sync", BlobTransferMode.Sync, "Make DST like SRC: copy what is missing or different; with --delete, also delete DST objects that SRC does not have.", output, interactive, currentDirectory),
             CreateTransfer("migrate", BlobTransferMode.Migrate, "Move the objects under SRC to DST: copy, verify, then delete each source object (requires --delete-source).", output, interactive, currentDirectory),
+            BlobWorkerCommand.Create(output, interactive, currentDirectory),
         };
         return command;
     }
