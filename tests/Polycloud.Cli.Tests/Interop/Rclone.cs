@@ -159,7 +159,11 @@ internal static class Rclone
     }
 
     /// <summary>One entry of <c>rclone lsjson</c>.</summary>
-    public sealed record Entry(string Path, long Size, string? MimeType, bool IsDir, string? Md5);
+    public sealed record Entry(string Path, long Size, string? MimeType, bool IsDir, string? Md5)
+    {
+        /// <summary>The metadata rclone reports with <c>--metadata</c> (user metadata and system keys), or <see langword="null"/> when its backend reports none.</summary>
+        public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+    }
 
     public static IReadOnlyList<Entry> ParseLsJson(byte[] json)
     {
@@ -169,6 +173,11 @@ internal static class Rclone
             e.GetProperty("Size").GetInt64(),
             e.TryGetProperty("MimeType", out var m) ? m.GetString() : null,
             e.GetProperty("IsDir").GetBoolean(),
-            e.TryGetProperty("Hashes", out var h) && h.TryGetProperty("md5", out var md5) && md5.GetString() is { Length: > 0 } s ? s : null)).ToArray();
+            e.TryGetProperty("Hashes", out var h) && h.TryGetProperty("md5", out var md5) && md5.GetString() is { Length: > 0 } s ? s : null)
+        {
+            Metadata = e.TryGetProperty("Metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
+                ? meta.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString(), StringComparer.Ordinal)
+                : null,
+        }).ToArray();
     }
 }

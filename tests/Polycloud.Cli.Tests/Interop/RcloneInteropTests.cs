@@ -63,7 +63,7 @@ public sealed class RcloneInteropTests
             await bucket.UploadAsync(key, content, options, Ct);
         }
 
-        var listing = Rclone.ParseLsJson(await Rclone.RunCheckedAsync(side, Ct, "lsjson", "-R", "--hash", "--files-only", side.RemotePath()));
+        var listing = Rclone.ParseLsJson(await Rclone.RunCheckedAsync(side, Ct, "lsjson", "-R", "--hash", "--metadata", "--files-only", side.RemotePath()));
         Assert.Equal(objects.Select(o => o.Key).Order(StringComparer.Ordinal), listing.Select(e => e.Path).Order(StringComparer.Ordinal));
         int md5Compared = 0;
         foreach (var (key, content) in objects)
@@ -80,7 +80,19 @@ public sealed class RcloneInteropTests
             Assert.True(content.AsSpan().SequenceEqual(read), $"rclone cat {key}: {read.Length} bytes that differ from the {content.Length} written");
         }
 
-        Assert.Equal("application/x-polycloud-test", listing.Single(e => e.Path == "kib.bin").MimeType);
+        var kib = listing.Single(e => e.Path == "kib.bin");
+        Assert.Equal("application/x-polycloud-test", kib.MimeType);
+
+        // rclone 1.60 must report the user metadata on S3; wherever another backend reports metadata, it must carry the same value.
+        if (provider == "s3")
+        {
+            Assert.NotNull(kib.Metadata);
+        }
+
+        if (kib.Metadata is { } metadata)
+        {
+            Assert.Equal("interop", metadata["owner"]);
+        }
 
         // Single-request uploads keep a whole-object MD5 on every provider: rclone must see one for each object here.
         Assert.Equal(objects.Count, md5Compared);
