@@ -174,6 +174,7 @@ public sealed class BlobCommandTests : IDisposable
     [InlineData("nosuchscheme", "blob", "ls", "nosuchscheme://x")]
     [InlineData("twice", "blob", "ls", "s3://bucket/a/?region=us-east-1&prefix=b/")]
     [InlineData("--delete", "blob", "cp", "SRC", "DST", "--delete")]
+    [InlineData("--shards", "blob", "cp", "SRC", "DST", "--queue", "queue:mem://q", "--shards", "0")]
     public async Task Bad_arguments_exit_2_naming_the_argument_before_any_network_call(string named, params string[] args)
     {
         // The destination is an S3 endpoint nothing listens on: any network call would fail differently (exit 1).
@@ -197,6 +198,22 @@ public sealed class BlobCommandTests : IDisposable
         Assert.Equal(string.Empty, output);
         Assert.Contains("cannot plan", error, StringComparison.Ordinal);
         Assert.DoesNotContain("secretAccessKey=b", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task On_a_terminal_the_result_is_a_table_and_the_live_progress_runs()
+    {
+        await SeedAsync("src", ("a.txt", "alpha"), ("b.txt", "bravo"));
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var root = CliApplication.CreateRootCommand(output, interactive: true, currentDirectory: _dir);
+
+        int exit = await root.Parse(["blob", "cp", Src, Dst]).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error }, Ct);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("│", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Copied", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(["a.txt", "b.txt"], await KeysAsync("dst"));
     }
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Polycloud.Blobs;
-using Polycloud.Blobs.Transfer;
 
 namespace Polycloud.Cli.Tests;
 
@@ -30,17 +29,22 @@ public sealed class BlobWorkerTests : IDisposable
             }
         }
 
-        var shardIds = new List<string>();
-        await using (var src = opener.OpenBucket(srcUrl))
-        await using (var dst = opener.OpenBucket(dstUrl))
-        await using (var queue = opener.OpenQueue(queueUrl))
+        // The plan is made and split by 'polycloud blob cp --queue'; the workers apply its shards.
+        var producerOutput = new StringWriter();
+        var producerError = new StringWriter();
+        int produced = await CliApplication.RunAsync(["blob", "cp", srcUrl + "&prefix=in/", dstUrl + "&prefix=out/", "--queue", queueUrl, "--shards", "6", "--json"], producerOutput, producerError, _dir, Ct);
+        Assert.True(produced == 0, producerError.ToString());
+        List<string> shardIds;
+        using (var queued = JsonDocument.Parse(producerOutput.ToString()))
         {
-            var plan = await BlobTransfer.PlanAsync(new BlobEndpoint(src, "in/") { Url = srcUrl }, new BlobEndpoint(dst, "out/") { Url = dstUrl }, null, Ct);
-            foreach (var shard in plan.Split(6))
-            {
-                shardIds.Add(shard.Id);
-                await queue.SendAsync(shard.ToJson(), Ct);
-            }
+            Assert.Equal(6, queued.RootElement.GetProperty("queued").GetInt32());
+            shardIds = queued.RootElement.GetProperty("shards").EnumerateArray().Select(s => s.GetProperty("planId").GetString()!).ToList();
+            Assert.Equal(contents.Count, queued.RootElement.GetProperty("shards").EnumerateArray().Sum(s => s.GetProperty("copy").GetProperty("objects").GetInt32()));
+        }
+
+        await using (var dst = opener.OpenBucket(dstUrl))
+        {
+            Assert.False(await dst.ExistsAsync("out/00.bin", Ct)); // nothing is applied by the producer
         }
 
         Assert.Equal(6, shardIds.Count);

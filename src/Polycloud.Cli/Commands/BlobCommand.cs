@@ -81,11 +81,13 @@ internal static partial class BlobCommand
         var transfers = new Option<int>("--transfers") { Description = "Objects copied at once, 1 to 256.", DefaultValueFactory = _ => 4 };
         var bwlimit = new Option<string?>("--bwlimit") { Description = "The most bytes per second read from the source: a number with a suffix B, K, M, G or T (binary units; a bare number is KiB/s), for example 50M; 'off' for no limit." };
         var journal = new Option<FileInfo?>("--journal") { Description = "A SQLite file recording progress: a rerun with the same file skips finished objects and resumes multipart uploads." };
+        var queue = new Option<string?>("--queue") { Description = "Plan, then send the plan to this queue in shards (one message each) for 'polycloud blob worker' processes, instead of applying it here: a queue URL or a configured queue name." };
+        var shards = new Option<int>("--shards") { Description = "With --queue: the number of shards, 1 to 10000, of about equal bytes.", DefaultValueFactory = _ => 8 };
         var maxDeletes = new Option<int?>("--max-deletes") { Description = "Refuse the run, before anything is deleted, when it would delete more objects than this." };
         var config = new Option<FileInfo?>("--config") { Description = "A JSON configuration file with a 'Polycloud' section (read after appsettings.json and environment variables)." };
         var json = CliOutput.JsonOption();
         var format = CliOutput.FormatOption();
-        var command = new Command(verb, description) { source, destination, dryRun, checksum, sizeOnly, transfers, bwlimit, journal, maxDeletes, config, json, format };
+        var command = new Command(verb, description) { source, destination, dryRun, checksum, sizeOnly, transfers, bwlimit, journal, maxDeletes, queue, shards, config, json, format };
         if (mode == BlobTransferMode.Sync)
         {
             command.Add(delete);
@@ -108,7 +110,11 @@ internal static partial class BlobCommand
                 parseResult.GetValue(transfers),
                 ParseBandwidth(parseResult.GetValue(bwlimit)),
                 parseResult.GetValue(journal),
-                parseResult.GetValue(maxDeletes));
+                parseResult.GetValue(maxDeletes))
+            {
+                Queue = parseResult.GetValue(queue),
+                Shards = parseResult.GetValue(shards),
+            };
             settings.Validate();
             if (mode == BlobTransferMode.Migrate && !parseResult.GetValue(deleteSource) && !settings.DryRun)
             {
@@ -117,6 +123,22 @@ internal static partial class BlobCommand
 
             await using var from = BlobLocations.Resolve(parseResult.GetValue(source)!, "SRC", services);
             await using var to = BlobLocations.Resolve(parseResult.GetValue(destination)!, "DST", services);
+            if (settings.Queue is { } queueArgument && !settings.DryRun)
+            {
+                var (shardQueue, owned) = BlobWorkerCommand.OpenQueue(queueArgument, services);
+                try
+                {
+                    return await BlobTransferRun.RunAsync(cli, settings, from, to, cancellationToken, shardQueue).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (owned)
+                    {
+                        await shardQueue.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+
             return await BlobTransferRun.RunAsync(cli, settings, from, to, cancellationToken).ConfigureAwait(false);
         }));
         return command;
@@ -186,12 +208,28 @@ internal static partial class BlobCommand
 /// <summary>The validated options of one <c>cp</c>, <c>sync</c> or <c>migrate</c> run.</summary>
 internal sealed record TransferSettings(string Verb, BlobTransferMode Mode, bool DryRun, bool DeleteExtras, BlobComparison Comparison, int Transfers, long? BandwidthLimit, FileInfo? Journal, int? MaxDeletes)
 {
+    /// <summary>The queue the plan's shards are sent to (<c>--queue</c>), or <see langword="null"/> to apply here.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>The number of shards (<c>--shards</c>).</summary>
+    public int Shards { get; init; } = 8;
+
     /// <summary>Checks the values that are not checked by parsing; throws <see cref="CliUsageException"/>.</summary>
     public void Validate()
     {
         if (Transfers is < 1 or > 256)
         {
             throw new CliUsageException($"--transfers must be 1 to 256 (was {Transfers}).");
+        }
+
+        if (Shards is < 1 or > 10000)
+        {
+            throw new CliUsageException($"--shards must be 1 to 10000 (was {Shards}).");
+        }
+
+        if (Queue is not null && Journal is not null)
+        {
+            throw new CliUsageException("--journal applies to a run in this process; with --queue, each worker applies its shards (give the workers their own options).");
         }
 
         if (MaxDeletes is < 0)

@@ -10,7 +10,7 @@ namespace Polycloud.Cli.Commands;
 /// <summary>Plans and applies one <c>cp</c>, <c>sync</c> or <c>migrate</c>, with live progress and the summary.</summary>
 internal static class BlobTransferRun
 {
-    public static async Task<int> RunAsync(CliOutput cli, TransferSettings settings, BlobLocation from, BlobLocation to, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliOutput cli, TransferSettings settings, BlobLocation from, BlobLocation to, CancellationToken cancellationToken, Polycloud.Queues.MessageQueue? shardQueue = null)
     {
         BlobTransferJournal? journal = settings.Journal is { } file && !settings.DryRun
             ? await BlobTransferJournal.OpenAsync(file.FullName, cancellationToken).ConfigureAwait(false)
@@ -45,6 +45,11 @@ internal static class BlobTransferRun
                 return ExitCodes.Ok;
             }
 
+            if (shardQueue is not null)
+            {
+                return await EnqueueAsync(cli, settings, plan, shardQueue, cancellationToken).ConfigureAwait(false);
+            }
+
             BlobTransferResult result;
             try
             {
@@ -65,6 +70,40 @@ internal static class BlobTransferRun
                 await journal.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Splits the plan and sends one shard per message, for <c>polycloud blob worker</c>.</summary>
+    private static async Task<int> EnqueueAsync(CliOutput cli, TransferSettings settings, BlobTransferPlan plan, Polycloud.Queues.MessageQueue queue, CancellationToken cancellationToken)
+    {
+        var shards = plan.Split(settings.Shards);
+        var sent = new JsonArray();
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var shard in shards)
+        {
+            try
+            {
+                await queue.SendAsync(shard.ToJson(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (CloudException e)
+            {
+                return await FailAsync(cli, settings, $"queued {rows.Count} of {shards.Count} shards, then could not send", e).ConfigureAwait(false);
+            }
+
+            var t = shard.Totals;
+            rows.Add([shard.Id, shard.Items.Count.ToString(CultureInfo.InvariantCulture), t.Copy.Objects.ToString(CultureInfo.InvariantCulture), BlobFormat.Bytes(t.Copy.Bytes)]);
+            sent.Add(new JsonObject { ["planId"] = shard.Id, ["items"] = shard.Items.Count, ["copy"] = new JsonObject { ["objects"] = t.Copy.Objects, ["bytes"] = t.Copy.Bytes } });
+        }
+
+        if (cli.Mode == OutputMode.Json)
+        {
+            cli.WriteJson(new JsonObject { ["command"] = settings.Verb, ["planId"] = plan.Id, ["queued"] = shards.Count, ["shards"] = sent });
+        }
+        else
+        {
+            cli.WriteTable(["Shard", "Items", "Copy", "Bytes"], rows, []);
+        }
+
+        return ExitCodes.Ok;
     }
 
     private static async Task<int> FailAsync(CliOutput cli, TransferSettings settings, string what, CloudException e)

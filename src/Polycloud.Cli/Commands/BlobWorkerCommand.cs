@@ -169,7 +169,8 @@ internal static class BlobWorkerCommand
         return command;
     }
 
-    private static (MessageQueue Queue, bool Owned) OpenQueue(string argument, IServiceProvider services)
+    /// <summary>Opens the queue named by <c>--queue</c>: a URL or a configured queue name.</summary>
+    internal static (MessageQueue Queue, bool Owned) OpenQueue(string argument, IServiceProvider services)
     {
         if (argument.StartsWith("queue:", StringComparison.OrdinalIgnoreCase) && !argument.StartsWith("queue://", StringComparison.OrdinalIgnoreCase))
         {
