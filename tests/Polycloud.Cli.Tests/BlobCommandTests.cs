@@ -87,9 +87,11 @@ public sealed class BlobCommandTests : IDisposable
     {
         await SeedAsync("src", ("a.txt", "alpha"), ("b/c.txt", "charlie"), ("empty", string.Empty));
 
-        var (exit, output, _) = await RunAsync("blob", "cp", Src, Dst + "&prefix=backup/");
+        var (exit, output, error) = await RunAsync("blob", "cp", Src, Dst + "&prefix=backup/");
 
         Assert.Equal(0, exit);
+        Assert.Contains("progress: 3/3 objects", error, StringComparison.Ordinal); // redirected: plain progress lines on standard error
+        Assert.EndsWith("(done)", error.TrimEnd(), StringComparison.Ordinal);
         var summary = Summary(output);
         Assert.Equal("ok", summary["RESULT"]);
         Assert.Equal("3", summary["COPIED"]);
@@ -98,8 +100,9 @@ public sealed class BlobCommandTests : IDisposable
         Assert.Equal(["backup/a.txt", "backup/b/c.txt", "backup/empty"], await KeysAsync("dst"));
         Assert.Equal("charlie", await ReadAsync("dst", "backup/b/c.txt"));
 
-        (exit, output, _) = await RunAsync("blob", "cp", Src, Dst + "&prefix=backup/", "--json");
+        (exit, output, error) = await RunAsync("blob", "cp", Src, Dst + "&prefix=backup/", "--json");
         Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, error); // no progress output with --json
         using var doc = JsonDocument.Parse(output);
         Assert.False(doc.RootElement.GetProperty("dryRun").GetBoolean());
         Assert.Equal(0, doc.RootElement.GetProperty("copied").GetInt32());

@@ -150,6 +150,19 @@ internal static class Rclone
         return (process.ExitCode, output.ToArray(), await error);
     }
 
+    /// <summary>Deletes the bucket's objects and, where the emulator allows it, the bucket (a failure here must not hide the test's result).</summary>
+    public static async Task PurgeQuietlyAsync(Side side)
+    {
+        try
+        {
+            await RunAsync(side, CancellationToken.None, "purge", side.RemotePath());
+        }
+        catch (Exception)
+        {
+            // Cleanup of a shared emulator only.
+        }
+    }
+
     /// <summary>Runs rclone and fails the test, with rclone's message, when it fails.</summary>
     public static async Task<byte[]> RunCheckedAsync(Side side, CancellationToken cancellationToken, params string[] args)
     {

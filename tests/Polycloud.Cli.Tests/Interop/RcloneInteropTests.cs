@@ -53,6 +53,18 @@ public sealed class RcloneInteropTests
     {
         Rclone.SkipUnlessInstalled();
         var side = await Rclone.CreateAsync(provider, Ct);
+        try
+        {
+            await WrittenByPolycloudAsync(provider, side);
+        }
+        finally
+        {
+            await Rclone.PurgeQuietlyAsync(side);
+        }
+    }
+
+    private static async Task WrittenByPolycloudAsync(string provider, Rclone.Side side)
+    {
         var objects = Objects();
         await using var bucket = Opener().OpenBucket(side.PolycloudUrl);
         foreach (var (key, content) in objects)
@@ -124,6 +136,18 @@ public sealed class RcloneInteropTests
     {
         Rclone.SkipUnlessInstalled();
         var side = await Rclone.CreateAsync(provider, Ct);
+        try
+        {
+            await WrittenByRcloneAsync(provider, side);
+        }
+        finally
+        {
+            await Rclone.PurgeQuietlyAsync(side);
+        }
+    }
+
+    private static async Task WrittenByRcloneAsync(string provider, Rclone.Side side)
+    {
         var objects = Objects();
         string local = Path.Combine(Path.GetTempPath(), "pc-rclone-tree-" + Guid.NewGuid().ToString("N"));
         try
