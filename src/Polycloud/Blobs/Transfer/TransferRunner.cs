@@ -288,7 +288,7 @@ internal sealed class TransferRunner
             ContentEncoding = o.ContentEncoding,
             ContentLanguage = o.ContentLanguage,
             Metadata = metadata,
-            ContentMD5 = md5 is null ? null : Hex.Bytes(md5),
+            ContentMD5 = md5 is null ? (ReadOnlyMemory<byte>?)null : Hex.Bytes(md5),
         };
     }
 
@@ -327,11 +327,19 @@ internal sealed class TransferRunner
             counted += n;
             _progress.AddBytes(n);
         });
-        bool record = !_destination.Capabilities.ContentMD5;
+        // A driver may send a large stream in parts (and then keep no whole-object MD5): record the source's MD5 then too.
+        bool record = !_destination.Capabilities.ContentMD5 || item.Size > _options.PartSize;
         await RequestAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _destination.UploadAsync(item.DestinationKey, reader, With(uploadOptions, sourceMd5, record), cancellationToken).ConfigureAwait(false);
+            var options = With(uploadOptions, sourceMd5, record);
+            options = new BlobUploadOptions
+            {
+                ContentType = options.ContentType, CacheControl = options.CacheControl, ContentDisposition = options.ContentDisposition,
+                ContentEncoding = options.ContentEncoding, ContentLanguage = options.ContentLanguage, Metadata = options.Metadata,
+                ContentMD5 = options.ContentMD5, PartSize = _options.PartSize is >= 5 * 1024 * 1024 and <= 2000 * 1024 * 1024 ? _options.PartSize : null,
+            };
+            await _destination.UploadAsync(item.DestinationKey, reader, options, cancellationToken).ConfigureAwait(false);
         }
         catch (CloudException e) when (e.ErrorCode == CloudErrorCode.InvalidArgument && sourceMd5 is not null && reader.BytesRead == item.Size && reader.Md5Hex() != sourceMd5)
         {
@@ -480,13 +488,15 @@ internal sealed class TransferRunner
 
         long counted = 0;
         bool keepForResume = false;
+        bool finished = false;
         try
         {
             await RequestAsync(cancellationToken).ConfigureAwait(false);
             await using var download = await _source.OpenReadAsync(item.SourceKey, default, cancellationToken).ConfigureAwait(false);
             if (Changed(item, download.ETag, download.Size) is { } changed)
             {
-                await AbortAsync(driver, upload, item).ConfigureAwait(false);
+                finished = true;
+                await AbortAsync(upload, item).ConfigureAwait(false);
                 return Outcome.Fail(changed, false);
             }
 
@@ -496,50 +506,58 @@ internal sealed class TransferRunner
             using var slots = new SemaphoreSlim(_options.PartConcurrency, _options.PartConcurrency);
             var sent = new List<Task<BlobUploadedPart>>(partCount);
             var parts = new BlobUploadedPart[partCount];
-            for (int number = 1; number <= partCount && !failFast.IsCancellationRequested; number++)
+            try
             {
-                int length = (int)Math.Min(partSize, item.Size - ((long)(number - 1) * partSize));
-                await slots.WaitAsync(failFast.Token).ConfigureAwait(false);
-                byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-                bool handedOff = false;
-                try
+                for (int number = 1; number <= partCount && !failFast.IsCancellationRequested; number++)
                 {
-                    int read = await download.Content.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, failFast.Token).ConfigureAwait(false);
-                    if (read < length)
+                    int length = (int)Math.Min(partSize, item.Size - ((long)(number - 1) * partSize));
+                    await slots.WaitAsync(failFast.Token).ConfigureAwait(false);
+                    byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+                    bool handedOff = false;
+                    try
                     {
-                        await AbortAsync(driver, upload, item).ConfigureAwait(false);
-                        return Outcome.Fail($"the source ended after {((long)(number - 1) * partSize) + read} bytes, planned {item.Size}", true);
-                    }
+                        int read = await download.Content.ReadAtLeastAsync(buffer.AsMemory(0, length), length, throwOnEndOfStream: false, failFast.Token).ConfigureAwait(false);
+                        if (read < length)
+                        {
+                            finished = true;
+                            await AbortAsync(upload, item).ConfigureAwait(false);
+                            return Outcome.Fail($"the source ended after {((long)(number - 1) * partSize) + read} bytes, planned {item.Size}", true);
+                        }
 
-                    if (_bandwidth is not null)
+                        if (_bandwidth is not null)
+                        {
+                            await _bandwidth.TakeAsync(length, failFast.Token).ConfigureAwait(false);
+                        }
+
+                        var span = buffer.AsSpan(0, length);
+                        whole.AppendData(span);
+                        crc.Append(span);
+                        byte[] partMd5 = MD5.HashData(span);
+                        counted += length;
+                        _progress.AddBytes(length);
+                        if (confirmed.TryGetValue(number, out var done) && (done.Md5 is null || done.Md5.AsSpan().SequenceEqual(partMd5)))
+                        {
+                            parts[number - 1] = done.Part;
+                            Interlocked.Increment(ref _partsResumed);
+                            continue;
+                        }
+
+                        handedOff = true;
+                        sent.Add(SendPartAsync(driver, upload, number, buffer, length, partMd5, slots, failFast));
+                    }
+                    finally
                     {
-                        await _bandwidth.TakeAsync(length, failFast.Token).ConfigureAwait(false);
+                        if (!handedOff)
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            slots.Release();
+                        }
                     }
-
-                    var span = buffer.AsSpan(0, length);
-                    whole.AppendData(span);
-                    crc.Append(span);
-                    byte[] partMd5 = MD5.HashData(span);
-                    counted += length;
-                    _progress.AddBytes(length);
-                    if (confirmed.TryGetValue(number, out var done) && (done.Md5 is null || done.Md5.AsSpan().SequenceEqual(partMd5)))
-                    {
-                        parts[number - 1] = done.Part;
-                        Interlocked.Increment(ref _partsResumed);
-                        continue;
-                    }
-
-                    handedOff = true;
-                    sent.Add(SendPartAsync(driver, upload, number, buffer, length, partMd5, slots, failFast));
                 }
-                finally
-                {
-                    if (!handedOff)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        slots.Release();
-                    }
-                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && failFast.IsCancellationRequested)
+            {
+                // A part failed and stopped the reading: the part's error is thrown below.
             }
 
             try
@@ -561,20 +579,23 @@ internal sealed class TransferRunner
             string streamedMd5 = Convert.ToHexStringLower(whole.GetCurrentHash());
             if (sourceMd5 is not null && streamedMd5 != sourceMd5)
             {
-                await AbortAsync(driver, upload, item).ConfigureAwait(false);
+                finished = true;
+                await AbortAsync(upload, item).ConfigureAwait(false);
                 _progress.AddBytes(-counted);
                 return Outcome.Fail($"md5 differs: read {streamedMd5}, source has {sourceMd5}; the upload was aborted, nothing was written", true);
             }
 
             if (sourceMd5 is null && sourceCrc is { } expectedCrc && crc.Value != expectedCrc)
             {
-                await AbortAsync(driver, upload, item).ConfigureAwait(false);
+                finished = true;
+                await AbortAsync(upload, item).ConfigureAwait(false);
                 _progress.AddBytes(-counted);
                 return Outcome.Fail($"crc32c differs: read {crc.Value:x8}, source has {expectedCrc:x8}; the upload was aborted, nothing was written", true);
             }
 
             await RequestAsync(cancellationToken).ConfigureAwait(false);
             await driver.CompleteMultipartUploadAsync(upload, parts, options, cancellationToken).ConfigureAwait(false);
+            finished = true;
             if (_journal is not null)
             {
                 await _journal.RemoveUploadAsync(item.DestinationKey, CancellationToken.None).ConfigureAwait(false);
@@ -608,30 +629,11 @@ internal sealed class TransferRunner
         }
         finally
         {
-            if (!keepForResume && _journal is null && upload is not null)
+            if (!finished && !keepForResume)
             {
-                // Without a journal nothing could resume it: abort (also after success, where it is a no-op on a finished upload).
-                await AbortIfUnfinishedAsync(driver, upload).ConfigureAwait(false);
+                // Without a journal nothing could resume it: abort, so that no parts stay behind.
+                await AbortQuietlyAsync(upload).ConfigureAwait(false);
             }
-        }
-    }
-
-    private static async Task AbortIfUnfinishedAsync(IBlobMultipartDriver driver, BlobMultipartUpload upload)
-    {
-        try
-        {
-            await foreach (var open in driver.ListMultipartUploadsAsync(upload.Key, CancellationToken.None).ConfigureAwait(false))
-            {
-                if (open.UploadId == upload.UploadId)
-                {
-                    await driver.AbortMultipartUploadAsync(upload, CancellationToken.None).ConfigureAwait(false);
-                    return;
-                }
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Best effort: the failure that got here is what the item reports.
         }
     }
 
@@ -667,7 +669,7 @@ internal sealed class TransferRunner
         }
     }
 
-    private async Task AbortAsync(IBlobMultipartDriver driver, BlobMultipartUpload upload, BlobTransferItem item)
+    private async Task AbortAsync(BlobMultipartUpload upload, BlobTransferItem item)
     {
         await AbortQuietlyAsync(upload).ConfigureAwait(false);
         if (_journal is not null)
@@ -675,7 +677,6 @@ internal sealed class TransferRunner
             await _journal.RemoveUploadAsync(item.DestinationKey, CancellationToken.None).ConfigureAwait(false);
         }
 
-        _ = driver;
     }
 
     private async Task AbortQuietlyAsync(BlobMultipartUpload upload)

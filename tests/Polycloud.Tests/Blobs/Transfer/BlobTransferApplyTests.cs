@@ -234,6 +234,24 @@ public sealed class BlobTransferApplyTests : IDisposable
     [Theory]
     [InlineData(100)]
     [InlineData(3 * Part)]
+    public async Task Verification_WithoutASourceHash_UsesTheDestinationsHash(int size)
+    {
+        var s = new WrappedMemoryDriver(new MemoryBlobDriver("src")) { HideMd5 = true };
+        await using var source = new BlobBucket(s);
+        await using var destination = new BlobBucket(new WrappedMemoryDriver(new MemoryBlobDriver("dst")));
+        var data = Bytes(size, 10);
+        await source.UploadAsync("k", data, null, Ct);
+
+        var result = await RunAsync(source, destination, new BlobTransferOptions { PartSize = Part });
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Failed.Select(f => f + " " + f.Exception)));
+        Assert.Equal(1, result.Verified);
+        Assert.Equal(data, (await destination.ReadAllAsync("k", default, Ct)).ToArray());
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(3 * Part)]
     public async Task Verification_ACorruptedRead_IsAFailedItem_NotACopy(int size)
     {
         var s = new WrappedMemoryDriver(new MemoryBlobDriver("src"));
@@ -350,6 +368,22 @@ public sealed class BlobTransferApplyTests : IDisposable
     }
 
     [Fact]
+    public async Task Multipart_APartFailure_WithoutAJournal_AbortsTheUpload_AndReportsThePartError()
+    {
+        await using var source = Memory("src");
+        var d = new WrappedMemoryDriver(new MemoryBlobDriver("dst")) { FailPartsAfter = 2 };
+        await using var destination = new BlobBucket(d);
+        await source.UploadAsync("big", Bytes(6 * Part, 9), null, Ct);
+
+        var result = await RunAsync(source, destination, new BlobTransferOptions { PartSize = Part, PartConcurrency = 2 });
+
+        Assert.Contains("simulated crash", Assert.Single(result.Failed).Reason, StringComparison.Ordinal);
+        Assert.False(await destination.ExistsAsync("big", Ct));
+        Assert.Empty(await d.ListMultipartUploadsAsync("", Ct).ToListAsync(Ct));
+        Assert.Equal(0, result.BytesCopied);
+    }
+
+    [Fact]
     public async Task Cancellation_MidUpload_LeavesNoBlobAndNoOpenUpload()
     {
         await using var source = Memory("src");
@@ -429,6 +463,33 @@ public sealed class BlobTransferApplyTests : IDisposable
         Assert.True(result.Succeeded, string.Join("; ", result.Failed));
         // 10 000 bytes at 1000 B/s with a one-second burst: at least 9 s on the clock.
         Assert.True(result.Elapsed >= TimeSpan.FromSeconds(9), result.Elapsed.ToString());
+    }
+
+    [Fact]
+    public async Task RequestsPerSecond_PacesRequests_ByTheClock()
+    {
+        var time = new FakeTimeProvider();
+        await using var source = Memory("src");
+        await using var destination = File("dst");
+        for (int i = 0; i < 4; i++)
+        {
+            await source.UploadAsync("k" + i, BinaryData.FromString("v" + i), null, Ct);
+        }
+
+        var options = new BlobTransferOptions { RequestsPerSecond = 2, ObjectConcurrency = 1, TimeProvider = time };
+        var plan = await BlobTransfer.PlanAsync(new BlobEndpoint(source), new BlobEndpoint(destination), options, Ct);
+
+        var apply = BlobTransfer.ApplyAsync(plan, options, Ct);
+        while (!apply.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.WhenAny(apply, Task.Delay(5, Ct));
+        }
+
+        var result = await apply;
+        Assert.True(result.Succeeded, string.Join("; ", result.Failed));
+        // Three requests per streamed object (properties, read, write), twelve in all, at 2 per second after a burst of 2.
+        Assert.True(result.Elapsed >= TimeSpan.FromSeconds(5), result.Elapsed.ToString());
     }
 
     private sealed class SyncProgress(Action<BlobTransferProgress> report) : IProgress<BlobTransferProgress>
