@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (once, idempotently) and starts or stops the local servers the tests talk to, each bound to 127.0.0.1.
-#   eng/emulators.sh start [names...]   names: azurite fauxqs gcs gcf lambda pg pubsub (default: all)
+#   eng/emulators.sh start [names...]   names: azurite fauxqs gcs gcf lambda pg pubsub rclone (default: all)
+#                                       (rclone is a client, not a server: the interop tests read and write through it)
 #   eng/emulators.sh stop               stops what 'start' recorded, by PID (never by process name)
 #   eng/emulators.sh status
 # State lives in $POLYCLOUD_EMULATORS (default: ~/.cache/polycloud-emulators): tools/ (npm installs, kept between
@@ -13,7 +14,7 @@ RUN=$ROOT/run
 # The throwaway PostgreSQL cluster runs as user postgres, who cannot enter a home directory such as /root: it lives in
 # a directory of its own under /tmp (or $POLYCLOUD_PG_DIR).
 PGDIR=${POLYCLOUD_PG_DIR:-${TMPDIR:-/tmp}/polycloud-pg-$(id -u)}
-ALL="azurite fauxqs gcs gcf lambda pg pubsub"
+ALL="azurite fauxqs gcs gcf lambda pg pubsub rclone"
 # Google's Pub/Sub emulator (tests: POLYCLOUD_TEST_PUBSUB, default http://127.0.0.1:8681/, project test).
 PUBSUB_PORT=${POLYCLOUD_PUBSUB_PORT:-8681}
 
@@ -165,6 +166,19 @@ start_pubsub() {
   wait_port pubsub "$PUBSUB_PORT" 60
 }
 
+start_rclone() {
+  # rclone (Debian package) is the independent S3/Azure/Cloud Storage client the interop tests compare Polycloud with.
+  # It is installed when missing and apt can install it; otherwise those tests skip with that reason.
+  command -v rclone >/dev/null && return 0
+  if apt-cache policy rclone 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    log "installing rclone (Debian package)"
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -q rclone; } >"$ROOT/apt-rclone.log" 2>&1 || true
+  fi
+  command -v rclone >/dev/null ||
+    log "rclone: not installed: apt cannot install the Debian package rclone; the interop tests skip with that reason"
+  return 0
+}
+
 stop_all() {
   local rc=0 f name pid i
   shopt -s nullglob
@@ -202,5 +216,5 @@ case $cmd in
   status)
     for f in "$RUN"/*.pid; do [[ -f $f ]] && { n=$(basename "$f" .pid); alive "$n" && echo "$n running (pid $(cat "$f"))" || echo "$n dead"; }; done
     ;;
-  *) echo "usage: $0 start [azurite fauxqs gcs gcf lambda pg pubsub] | stop | status" >&2; exit 2 ;;
+  *) echo "usage: $0 start [azurite fauxqs gcs gcf lambda pg pubsub rclone] | stop | status" >&2; exit 2 ;;
 esac

@@ -20,6 +20,7 @@ internal static class CliApplication
         bool isTerminal = interactive ?? (output is null && !Console.IsOutputRedirected);
         root.Add(InventoryCommand.Create(output ?? Console.Out, isTerminal, currentDirectory ?? Directory.GetCurrentDirectory()));
         root.Add(ConfigCommand.Create(output ?? Console.Out, isTerminal, currentDirectory ?? Directory.GetCurrentDirectory()));
+        root.Add(BlobCommand.Create(output ?? Console.Out, isTerminal, currentDirectory ?? Directory.GetCurrentDirectory()));
         return root;
     }
 
