@@ -305,6 +305,12 @@ public sealed class CloudUrl
         return sb.ToString();
     }
 
+    /// <summary>Tells whether a setting's value is a secret (an account key, a SAS signature, a password, a token, a
+    /// connection string…) that <see cref="ToString"/> hides and that must never be written to a log or a message.</summary>
+    /// <param name="name">The setting name, for example <c>accountKey</c>.</param>
+    /// <returns><see langword="true"/> for a secret setting.</returns>
+    public static bool IsSecretSetting(string name) => IsSecret(name);
+
     internal static bool IsSecret(string name)
     {
         foreach (string s in SecretNames)

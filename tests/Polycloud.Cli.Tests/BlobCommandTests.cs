@@ -178,6 +178,7 @@ public sealed class BlobCommandTests : IDisposable
     [InlineData("twice", "blob", "ls", "s3://bucket/a/?region=us-east-1&prefix=b/")]
     [InlineData("--delete", "blob", "cp", "SRC", "DST", "--delete")]
     [InlineData("--shards", "blob", "cp", "SRC", "DST", "--queue", "queue:mem://q", "--shards", "0")]
+    [InlineData("DST has the secret setting", "blob", "cp", "SRC", "DST", "--queue", "queue:mem://q")]
     public async Task Bad_arguments_exit_2_naming_the_argument_before_any_network_call(string named, params string[] args)
     {
         // The destination is an S3 endpoint nothing listens on: any network call would fail differently (exit 1).

@@ -121,6 +121,12 @@ internal static partial class BlobCommand
                 throw new CliUsageException("--delete-source is required: migrate deletes each source object once its copy is verified. Add --delete-source to confirm, use --dry-run to see the plan, or use 'polycloud blob cp' to keep the source.");
             }
 
+            if (settings.Queue is not null && !settings.DryRun)
+            {
+                ThrowIfSecretInUrl(parseResult.GetValue(source)!, "SRC");
+                ThrowIfSecretInUrl(parseResult.GetValue(destination)!, "DST");
+            }
+
             await using var from = BlobLocations.Resolve(parseResult.GetValue(source)!, "SRC", services);
             await using var to = BlobLocations.Resolve(parseResult.GetValue(destination)!, "DST", services);
             if (settings.Queue is { } queueArgument && !settings.DryRun)
@@ -181,6 +187,23 @@ internal static partial class BlobCommand
         }
 
         return (long)bytes;
+    }
+
+    /// <summary>With <c>--queue</c>, shard messages carry the bucket arguments as given, so a URL holding a secret setting
+    /// would put that secret in the queue: refuse it and point to configured names.</summary>
+    private static void ThrowIfSecretInUrl(string argument, string role)
+    {
+        if (!argument.Contains("://", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var (url, _) = BlobLocations.SplitUrl(argument, role);
+        var secret = CloudUrl.Parse(url).Settings.Keys.FirstOrDefault(CloudUrl.IsSecretSetting);
+        if (secret is not null)
+        {
+            throw new CliUsageException($"{role} has the secret setting '{secret}' in its URL; with --queue the URL is written into every shard message, so give the bucket as a configured name (its secrets in configuration or the environment) instead.");
+        }
     }
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)\s*([bkmgtBKMGT]?)(?:i?[bB])?$", RegexOptions.CultureInvariant)]
