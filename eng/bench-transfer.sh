@@ -7,7 +7,8 @@
 #   c  Cloud Storage emulator -> S3 (fauxqs); seeded with Polycloud
 #   d  a re-sync with nothing to copy (listing and comparing only), S3 -> Azure Blob
 # Sizes: POLYCLOUD_BENCH_SCALE=smoke (default; tiny, under 2 minutes) or full; each size can be overridden:
-#   POLYCLOUD_BENCH_ROUNDS, POLYCLOUD_BENCH_TRANSFERS, POLYCLOUD_BENCH_{A,B,C,D}_COUNT, POLYCLOUD_BENCH_{A,B,C,D}_SIZE (bytes).
+#   POLYCLOUD_BENCH_ROUNDS, POLYCLOUD_BENCH_TRANSFERS, POLYCLOUD_BENCH_{A,B,C,D}_COUNT, POLYCLOUD_BENCH_{A,B,C,D}_SIZE
+#   (bytes); POLYCLOUD_BENCH_BUILD=0 uses the CLI already built in Release instead of building it first.
 # Emulators (already running; this script never starts or stops them): POLYCLOUD_TEST_FAUXQS, POLYCLOUD_TEST_AZURITE_BLOB,
 # POLYCLOUD_TEST_GCS. Output: a Markdown report on standard output (also written to $POLYCLOUD_BENCH_OUT if set);
 # progress on standard error.
@@ -44,8 +45,10 @@ say() { echo "[bench-transfer $(date -u +%H:%M:%S)] $*" >&2; }
 
 # --- Polycloud CLI, Release -------------------------------------------------------------------------------------------
 cli_project="$root/src/Polycloud.Cli/Polycloud.Cli.csproj"
-say "building $cli_project (Release)"
-dotnet build "$cli_project" -c Release --nologo -v quiet >/dev/null
+if [[ "${POLYCLOUD_BENCH_BUILD:-1}" != 0 ]]; then
+  say "building $cli_project (Release)"
+  dotnet build "$cli_project" -c Release --nologo -v quiet >/dev/null
+fi
 cli_dll="$root/src/Polycloud.Cli/bin/Release/net10.0/Polycloud.Cli.dll"
 [[ -f "$cli_dll" ]] || { echo "bench-transfer: $cli_dll was not built" >&2; exit 2; }
 polycloud() { dotnet "$cli_dll" "$@"; }
@@ -164,7 +167,7 @@ measure() { # scenario tool round order src_provider src_bucket dst_provider dst
 import json, sys
 r = json.load(open(sys.argv[1]))
 paths = ",".join(f"{k} {v}" for k, v in (r.get("bytesByPath") or {}).items() if v)
-print(f"copied {r.get('copied')} skipped {r.get('skipped')} failed {r.get('failed')}, engine elapsed {r.get('elapsedSeconds')} s" + (f"; bytes by path: {paths}" if paths else ""))
+print(f"copied {r.get('copied')} skipped {r.get('skipped')} failed {r.get('failed')}, apply {r.get('elapsedSeconds')} s" + (f"; bytes by path: {paths}" if paths else ""))
 PY
 )
   else
@@ -200,11 +203,11 @@ for sc in $scenarios; do
     mkdir -p "$work/probe"; make_files "$work/probe" 1 "${size[b]}"
     # As one PUT (rclone's upload cutoff above the size), then as a multipart upload (5 MiB parts).
     for how in single multipart; do
-      if [[ "$how" == single ]]; then flags=(--s3-upload-cutoff "$((size[b] + 1))"); else flags=(--s3-upload-cutoff 5M --s3-chunk-size 5M); fi
+      if [[ "$how" == single ]]; then flags=(--s3-upload-cutoff "$((size[b] / 1048576 + 1))M"); else flags=(--s3-upload-cutoff 5M --s3-chunk-size 5M); fi
       if rc_quiet copyto "$work/probe/obj/000000.bin" "s3:$probe/$how.bin" "${flags[@]}" >"$work/probe.out" 2>"$work/probe.err"; then
         echo "- rclone uploading one ${size[b]}-byte object to the S3 emulator ($how request): succeeded." >>"$notes"
       else
-        echo "- rclone uploading one ${size[b]}-byte object to the S3 emulator ($how request): **failed**: $(grep -h -o -E '(Failed to copy|failed to finalise): .*' "$work/probe.err" | head -1 | one_line). The sources are seeded with Polycloud's multipart upload instead." >>"$notes"
+        echo "- rclone uploading one ${size[b]}-byte object to the S3 emulator ($how request): **failed**: $( (grep -h -o -E '(Failed to copy|failed to finalise): .*' "$work/probe.err" || grep -h -E 'ERROR' "$work/probe.err" || cat "$work/probe.err") | head -1 | sed -e 's/^[0-9/]* [0-9:]* //' | one_line). The sources are seeded with Polycloud's multipart upload instead." >>"$notes"
       fi
     done
     rm -rf "$work/probe"
