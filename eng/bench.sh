@@ -5,10 +5,16 @@
 #   bash eng/bench.sh emulators [provider...]  starts the local emulators, runs the same pairs over loopback, stops
 #                                              them (a server already listening on its port is used and left running)
 #   bash eng/bench.sh loopback [provider...]   the loopback pairs against emulators you started yourself
+#   bash eng/bench.sh transfer                 polycloud blob sync against rclone sync on the emulators you started
+#                                              (eng/bench-transfer.sh; POLYCLOUD_BENCH_SCALE=smoke|full)
 #   bash eng/bench.sh [BenchmarkDotNet args]   anything else, e.g. --filter '*S3InProcess*' --job short
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 project="$root/benchmarks/Polycloud.Benchmarks"
+if [[ "${1:-}" == transfer ]]; then
+  shift
+  exec bash "$root/eng/bench-transfer.sh" "$@"
+fi
 cd "$project"
 
 dotnet build -c Release --nologo -v quiet "$project" >/dev/null
