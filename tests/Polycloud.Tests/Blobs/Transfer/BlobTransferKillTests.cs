@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Polycloud.Blobs;
+using Polycloud.Blobs.Drivers;
 using Polycloud.Blobs.Transfer;
 using Xunit;
 
@@ -130,5 +131,60 @@ public sealed class BlobTransferKillTests : IDisposable
             string key = $"obj-{i:D3}";
             Assert.Equal((await source.ReadAllAsync(key, default, Ct)).ToArray(), (await destination.ReadAllAsync(key, default, Ct)).ToArray());
         }
+    }
+
+    [Fact]
+    public async Task KilledMidUpload_ResumesTheMultipartUpload_WithoutSendingFinishedPartsAgain()
+    {
+        const int PartSize = 256 * 1024, Size = (16 * PartSize) + 100_000, PartCount = 17, KillAfter = 2;
+        string sourceUrl = FileUrl("source"), destinationUrl = FileUrl("destination");
+        var opener = new PolycloudOpener();
+        await using var source = opener.OpenBucket(sourceUrl);
+        await using var destination = opener.OpenBucket(destinationUrl);
+        var content = new byte[Size];
+        new Random(23).NextBytes(content);
+        await source.UploadAsync("big.bin", content, null, Ct);
+
+        // File → file would be a provider copy; ProviderCopies = false streams it, in parts, through the child.
+        var plan = await BlobTransfer.PlanAsync(new BlobEndpoint(source) { Url = sourceUrl }, new BlobEndpoint(destination) { Url = destinationUrl },
+            new BlobTransferOptions { ProviderCopies = false }, Ct);
+        Assert.Equal(BlobTransferPath.Streamed, Assert.Single(plan.Items).Path);
+        string planPath = Path.Combine(_root, "plan.json"), journalPath = Path.Combine(_root, "journal.db");
+        await File.WriteAllTextAsync(planPath, plan.ToJson(), Ct);
+
+        // 512 KiB/s, two parts in flight, and a hold after the 2nd part sent and recorded: the upload cannot finish.
+        var killed = await RunAndKillAsync(planPath, journalPath, (512 * 1024).ToString(CultureInfo.InvariantCulture),
+            "--part-size", PartSize.ToString(CultureInfo.InvariantCulture), "--part-concurrency", "2", "--hold-after-parts", KillAfter.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(KillAfter, killed.Parts);
+        Assert.Equal(0, killed.Objects);
+
+        // Killed mid-upload: nothing visible at the destination, one upload in progress, its parts in the journal.
+        Assert.False(await destination.ExistsAsync("big.bin", Ct));
+        Assert.True(destination.TryAs<IBlobMultipartDriver>(out var multipart));
+        var pending = Assert.Single(await multipart.ListMultipartUploadsAsync("", Ct).ToListAsync(Ct));
+        Assert.Equal("big.bin", pending.Key);
+        await using var journal = await BlobTransferJournal.OpenAsync(journalPath, Ct);
+        var upload = Assert.Single(await journal.UploadsAsync(Ct));
+        Assert.Equal(pending.UploadId, upload.UploadId);
+        int journaled = upload.Parts.Count;
+        Assert.InRange(journaled, KillAfter, PartCount - 1);
+        Assert.True((await multipart.ListUploadedPartsAsync(pending, Ct)).Count >= journaled);
+        Assert.Empty(await journal.DoneAsync(Ct));
+
+        var resumed = await BlobTransfer.ApplyAsync(BlobTransferPlan.FromJson(await File.ReadAllTextAsync(planPath, Ct), opener),
+            new BlobTransferOptions { Journal = journal, PartSize = PartSize, PartConcurrency = 2 }, Ct);
+
+        Assert.True(resumed.Succeeded, string.Join("; ", resumed.Failed));
+        Assert.Equal((0, 1), (resumed.AlreadyDone, resumed.Created));
+        Assert.Equal(journaled, resumed.PartsResumed);
+        Assert.Equal(PartCount, resumed.PartsSent + resumed.PartsResumed);
+        Assert.Equal(content, (await destination.ReadAllAsync("big.bin", default, Ct)).ToArray());
+
+        // No orphan: no upload at the provider, none in the journal, and the staging folder is gone.
+        Assert.Empty(await multipart.ListMultipartUploadsAsync("", Ct).ToListAsync(Ct));
+        Assert.Empty(await journal.UploadsAsync(Ct));
+        Assert.False(Directory.Exists(Path.Combine(_root, "destination", ".polycloud-uploads", pending.UploadId)));
+        string staging = Path.Combine(_root, "destination", ".polycloud-uploads");
+        Assert.True(!Directory.Exists(staging) || !Directory.EnumerateFileSystemEntries(staging).Any(), "staging folder left: " + staging);
     }
 }
