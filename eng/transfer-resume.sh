@@ -25,15 +25,24 @@ while [ $# -gt 0 ]; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/polycloud-resume.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+cleanup() {
+  if [ "$route" != file ] && [ -f "$root/tests/Polycloud.TransferHost/bin/Release/net10.0/Polycloud.TransferHost.dll" ]; then
+    host rmbucket "$src" >/dev/null 2>&1 || true
+    host rmbucket "$dst" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 run=$(date +%s)-$$
 case $route in
   file)
     src="file://$work/source?create=true"
     dst="file://$work/destination?create=true" ;;
   s3-azure)
-    src="s3://resume-$run?endpoint=http%3A%2F%2F127.0.0.1%3A4566&forcePathStyle=true&region=us-east-1&create=true"
-    dst="azblob://resume-$run?connectionString=UseDevelopmentStorage%3Dtrue&create=true" ;;
+    # The S3 emulator accepts any key pair; these are placeholders, not credentials.
+    export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-test}
+    src="s3://resume-$run?endpoint=http%3A%2F%2F127.0.0.1%3A4566&forcePathStyle=true&region=us-east-1"
+    dst="azblob://resume-$run?connectionString=UseDevelopmentStorage%3Dtrue" ;;
 esac
 
 echo "== build the transfer host"
@@ -43,6 +52,7 @@ host() { dotnet "$root/tests/Polycloud.TransferHost/bin/Release/net10.0/Polyclou
 
 echo "== source: one ${size_mib} MiB object and ${objects} objects of 4 KiB ($route)"
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$work/big.bin"
+[ $route = file ] || { host mkbucket "$src"; host mkbucket "$dst"; }
 host put "$src" big.bin "$work/big.bin"
 host tree "$src" tree/ "$objects" 4096
 host plan "$src" "$dst" "$work/plan.json" --streamed

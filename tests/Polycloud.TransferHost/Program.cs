@@ -18,6 +18,8 @@ using Polycloud.Blobs.Transfer;
 // "finished <result>" and "parts sent S, resumed R".
 //
 // Tools for eng/transfer-resume.sh (each prints one line):
+//   Polycloud.TransferHost mkbucket <bucket-url>                      creates an S3 bucket or Azure container (emulators)
+//   Polycloud.TransferHost rmbucket <bucket-url>                      deletes it with its objects
 //   Polycloud.TransferHost plan <source-url> <destination-url> <plan.json> [--streamed]   writes a plan ("items N, parts ...")
 //   Polycloud.TransferHost put <bucket-url> <key> <local-file>        uploads a local file (streamed)
 //   Polycloud.TransferHost get <bucket-url> <key> <local-file>        downloads an object
@@ -44,7 +46,7 @@ for (int i = 3; i < args.Length; i += 2)
 
 int holdAfterObjects = named.GetValueOrDefault("--hold-after-objects", int.MaxValue);
 int holdAfterParts = named.GetValueOrDefault("--hold-after-parts", int.MaxValue);
-var opener = new PolycloudOpener();
+var opener = new PolycloudOpener().AddAws().AddAzure();
 var plan = BlobTransferPlan.FromJson(await File.ReadAllTextAsync(args[0]), opener);
 await using var journal = await BlobTransferJournal.OpenAsync(args[1]);
 var defaults = new BlobTransferOptions();
@@ -105,13 +107,50 @@ internal sealed class ConsoleProgress(Action<BlobTransferProgress> report) : IPr
 
 internal static class Tools
 {
-    public static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "plan", "put", "get", "tree", "differ", "uploads", "journal" };
+    public static readonly HashSet<string> Verbs = new(StringComparer.Ordinal) { "mkbucket", "rmbucket", "plan", "put", "get", "tree", "differ", "uploads", "journal" };
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var opener = new PolycloudOpener();
+        var opener = new PolycloudOpener().AddAws().AddAzure();
         switch (args[0])
         {
+            case "mkbucket":
+            {
+                await using var bucket = opener.OpenBucket(args[1]);
+                if (bucket.TryAs<Amazon.S3.IAmazonS3>(out var s3))
+                {
+                    await s3.PutBucketAsync(bucket.Name);
+                }
+                else if (bucket.TryAs<Azure.Storage.Blobs.BlobContainerClient>(out var container))
+                {
+                    await container.CreateIfNotExistsAsync();
+                }
+
+                Console.WriteLine("bucket " + bucket.Name);
+                return 0;
+            }
+
+            case "rmbucket":
+            {
+                await using var bucket = opener.OpenBucket(args[1]);
+                if (bucket.TryAs<Azure.Storage.Blobs.BlobContainerClient>(out var container))
+                {
+                    await container.DeleteIfExistsAsync();
+                }
+                else if (bucket.TryAs<Amazon.S3.IAmazonS3>(out var s3))
+                {
+                    await foreach (var item in bucket.ListAsync())
+                    {
+                        await bucket.DeleteAsync(item.Key);
+                    }
+
+                    await s3.DeleteBucketAsync(bucket.Name);
+                }
+
+                Console.WriteLine("removed " + bucket.Name);
+                return 0;
+            }
+
             case "plan":
             {
                 await using var source = opener.OpenBucket(args[1]);
