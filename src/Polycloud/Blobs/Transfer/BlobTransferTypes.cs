@@ -140,6 +140,12 @@ public sealed class BlobTransferOptions
     /// <summary>Verify every copy end to end (MD5 computed while streaming against the source's hash). Default: <see langword="true"/>.</summary>
     public bool Verify { get; init; } = true;
 
+    /// <summary>Whether the plan may let the providers copy (<see cref="BlobTransferPath.ServerSide"/>,
+    /// <see cref="BlobTransferPath.FromUrl"/>). <see langword="false"/> plans every copy as
+    /// <see cref="BlobTransferPath.Streamed"/> through this machine (multipart when the destination supports it), for
+    /// example to apply a bandwidth limit to every byte. Default: <see langword="true"/>.</summary>
+    public bool ProviderCopies { get; init; } = true;
+
     /// <summary>The price table for cost estimates. Default: the table shipped with Polycloud (<see cref="BlobTransferPrices.Default"/>).</summary>
     public BlobTransferPrices? Prices { get; init; }
 
@@ -302,7 +308,12 @@ public sealed record BlobTransferTotals
 /// <param name="CurrentKeys">Source keys in flight.</param>
 /// <param name="Failed">Items failed so far.</param>
 /// <param name="IsFinal"><see langword="true"/> for the last report.</param>
-public sealed record BlobTransferProgress(int ObjectsDone, int ObjectsTotal, long BytesDone, long BytesTotal, double BytesPerSecond, TimeSpan? Eta, IReadOnlyList<string> CurrentKeys, int Failed, bool IsFinal);
+public sealed record BlobTransferProgress(int ObjectsDone, int ObjectsTotal, long BytesDone, long BytesTotal, double BytesPerSecond, TimeSpan? Eta, IReadOnlyList<string> CurrentKeys, int Failed, bool IsFinal)
+{
+    /// <summary>Multipart parts sent so far in this run, each counted once the provider accepted it and the journal (when
+    /// one is set) recorded it; parts resumed from an earlier run are not counted.</summary>
+    public int PartsSent { get; init; }
+}
 
 /// <summary>An item that failed.</summary>
 /// <param name="Item">The planned item.</param>

@@ -22,7 +22,7 @@ internal static class TransferPlanner
         var notes = new List<string>();
         int computed = 0;
         int propertiesRead = 0;
-        var copyPath = ChoosePath(source, destination);
+        var copyPath = options.ProviderCopies ? ChoosePath(source, destination) : BlobTransferPath.Streamed;
         var items = new List<BlobTransferItem>(sourceItems.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in sourceItems)

@@ -655,6 +655,7 @@ internal sealed class TransferRunner
                 await _journal.SavePartAsync(upload.Key, part, partMd5, CancellationToken.None).ConfigureAwait(false);
             }
 
+            _progress.PartSent();
             return part;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -83,6 +83,7 @@ internal sealed class ProgressReporter
     private long _bytes;
     private int _objects;
     private int _failed;
+    private int _parts;
 
     public ProgressReporter(IProgress<BlobTransferProgress>? progress, TimeProvider time, TimeSpan interval, int objectsTotal, long bytesTotal, Func<IReadOnlyList<string>> current)
     {
@@ -113,6 +114,12 @@ internal sealed class ProgressReporter
             Interlocked.Increment(ref _failed);
         }
 
+        Maybe();
+    }
+
+    public void PartSent()
+    {
+        Interlocked.Increment(ref _parts);
         Maybe();
     }
 
@@ -151,6 +158,6 @@ internal sealed class ProgressReporter
         double rate = elapsed > TimeSpan.Zero ? bytes / elapsed.TotalSeconds : 0;
         TimeSpan? eta = rate > 0 ? TimeSpan.FromSeconds(Math.Max(0, BytesTotal - bytes) / rate) : null;
         _progress.Report(new BlobTransferProgress(Volatile.Read(ref _objects), ObjectsTotal, bytes, BytesTotal, rate, final ? TimeSpan.Zero : eta,
-            final ? [] : _current(), Volatile.Read(ref _failed), final));
+            final ? [] : _current(), Volatile.Read(ref _failed), final) { PartsSent = Volatile.Read(ref _parts) });
     }
 }
