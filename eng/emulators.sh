@@ -157,7 +157,7 @@ start_pubsub() {
   local i pid
   for ((i = 0; i < 600; i++)); do
     for pid in $(ps -o pid= --ppid "$(cat "$RUN/pubsub.pid")" 2>/dev/null); do
-      [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == java* ]] && { echo "$pid" >"$RUN/pubsub-java.pid"; break 2; }
+      [[ $({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) == java* ]] && { echo "$pid" >"$RUN/pubsub-java.pid"; break 2; }
     done
     alive pubsub || break
     sleep 0.1
