@@ -15,6 +15,7 @@ public sealed class GcsCannedHandler : CannedHandler
     private static readonly string Date = Payloads.LastModified.ToString("r", CultureInfo.InvariantCulture);
     private readonly CannedResponse _session;
     private readonly CannedResponse _uploaded;
+    private readonly CannedResponse _uploadedLarge;
     private readonly CannedResponse _mediaSmall;
     private readonly CannedResponse _mediaLarge;
     private readonly CannedResponse _mediaRange;
@@ -29,6 +30,7 @@ public sealed class GcsCannedHandler : CannedHandler
             ("Location", $"https://storage.googleapis.com/upload/storage/v1/b/{BlobKeys.Bucket}/o?uploadType=resumable&upload_id=ADPycdtQ2fjVx6xBq3Hn0bench"),
             ("X-GUploader-UploadID", "ADPycdtQ2fjVx6xBq3Hn0bench"), ("Content-Length", "0")));
         _uploaded = CannedResponse.Text(HttpStatusCode.OK, ObjectJson(BlobKeys.Upload, Payloads.OneKilobyte, metadata: false), Common(("Content-Type", "application/json; charset=UTF-8")));
+        _uploadedLarge = CannedResponse.Text(HttpStatusCode.OK, ObjectJson(BlobKeys.Upload, Payloads.OneMegabyte, metadata: false), Common(("Content-Type", "application/json; charset=UTF-8")));
         _mediaSmall = new CannedResponse(HttpStatusCode.OK, Payloads.OneKilobyte, Media(Payloads.OneKilobyte, Payloads.OneKilobyte.Length, null));
         _mediaLarge = new CannedResponse(HttpStatusCode.OK, Payloads.OneMegabyte, Media(Payloads.OneMegabyte, Payloads.OneMegabyte.Length, null));
         _mediaRange = new CannedResponse(HttpStatusCode.PartialContent, Payloads.Range, Media(
@@ -49,7 +51,11 @@ public sealed class GcsCannedHandler : CannedHandler
 
         if (method == HttpMethod.Put)
         {
-            return _uploaded;
+            // The object resource GCS answers describes what was stored: its size must be the upload's (the driver
+            // refuses an answer reporting fewer bytes than it sent).
+            var headers = request.Content?.Headers;
+            long? total = headers?.ContentRange?.Length ?? headers?.ContentLength;
+            return total == Payloads.OneMegabyte.Length ? _uploadedLarge : _uploaded;
         }
 
         if (method == HttpMethod.Delete)
